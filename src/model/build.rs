@@ -1,0 +1,319 @@
+//! Validation: turning a name-based [`ProblemSpec`] into a [`Problem`].
+//!
+//! Runs in O((tasks + dependencies) · log + tasks · resources) time, without recursion (a
+//! 100,000-task chain is fine).
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use super::{Adjacency, Edge, ModelError, NodeId, Placement, Problem, ProblemSpec, Shortfall, TaskId, Time};
+
+impl TryFrom<ProblemSpec> for Problem {
+    type Error = ModelError;
+
+    fn try_from(spec: ProblemSpec) -> Result<Self, ModelError> {
+        let resources = resource_names(&spec)?;
+        let resource_index = index_names("resource", &resources)?;
+        let width = resources.len();
+
+        let node_names: Vec<String> = spec.nodes.iter().map(|n| n.name.clone()).collect();
+        let node_index: HashMap<String, NodeId> =
+            index_names("node", &node_names)?.into_iter().map(|(k, v)| (k, NodeId(v))).collect();
+        let mut capacity = vec![0; node_names.len() * width];
+        for (i, node) in spec.nodes.iter().enumerate() {
+            let owner = || format!("node `{}`", node.name);
+            fill_row(&mut capacity, i, width, &node.capacity, &resource_index, owner)?;
+        }
+
+        let task_names: Vec<String> = spec.tasks.iter().map(|t| t.name.clone()).collect();
+        let task_index: HashMap<String, TaskId> =
+            index_names("task", &task_names)?.into_iter().map(|(k, v)| (k, TaskId(v))).collect();
+        let mut demand = vec![0; task_names.len() * width];
+        let mut duration = Vec::with_capacity(task_names.len());
+        let mut placement = Vec::with_capacity(task_names.len());
+        let mut edges: Vec<(TaskId, TaskId, Time)> = Vec::new();
+        for (i, task) in spec.tasks.iter().enumerate() {
+            let owner = || format!("task `{}`", task.name);
+            fill_row(&mut demand, i, width, &task.demand, &resource_index, owner)?;
+            duration.push(task.duration);
+            placement.push(task_placement(task, &node_index)?);
+            let mut seen: Vec<TaskId> = Vec::with_capacity(task.after.len());
+            for dep in &task.after {
+                let from = *task_index.get(dep.task()).ok_or_else(|| ModelError::UnknownTask {
+                    task: task.name.clone(),
+                    dependency: dep.task().to_owned(),
+                })?;
+                if seen.contains(&from) {
+                    return Err(ModelError::DuplicateDependency {
+                        task: task.name.clone(),
+                        dependency: dep.task().to_owned(),
+                    });
+                }
+                seen.push(from);
+                edges.push((from, TaskId(i as u32), dep.delay()));
+            }
+        }
+
+        let n = task_names.len();
+        let preds = adjacency(n, edges.iter().map(|&(a, b, d)| (b, Edge { task: a, delay: d })));
+        let succs = adjacency(n, edges.iter().map(|&(a, b, d)| (a, Edge { task: b, delay: d })));
+        let order = kahn_order(n, &preds, &succs).map_err(|cycle| ModelError::Cycle {
+            tasks: cycle.iter().map(|t| task_names.get(t.index()).cloned().unwrap_or_default()).collect(),
+        })?;
+
+        let mut problem = Problem {
+            resources,
+            node_names,
+            capacity,
+            task_names,
+            duration,
+            demand,
+            placement,
+            min_duration: Vec::new(),
+            preds,
+            succs,
+            order,
+            task_index,
+            node_index,
+            horizon: 0,
+        };
+        problem.min_duration = min_durations(&problem)?;
+        problem.horizon = horizon(&problem)?;
+        Ok(problem)
+    }
+}
+
+/// The declared resources, or the union of the names used, in order of first use.
+fn resource_names(spec: &ProblemSpec) -> Result<Vec<String>, ModelError> {
+    if let Some(declared) = &spec.resources {
+        return Ok(declared.clone());
+    }
+    let mut names: Vec<String> = Vec::new();
+    let used = spec.nodes.iter().flat_map(|n| n.capacity.keys()).chain(spec.tasks.iter().flat_map(|t| t.demand.keys()));
+    let mut seen = std::collections::HashSet::new();
+    for name in used {
+        if seen.insert(name.as_str()) {
+            names.push(name.clone());
+        }
+    }
+    Ok(names)
+}
+
+fn index_names(kind: &'static str, names: &[String]) -> Result<HashMap<String, u32>, ModelError> {
+    let mut index = HashMap::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        let id =
+            u32::try_from(i).map_err(|_| ModelError::Overflow { what: format!("more than {} {kind}s", u32::MAX) })?;
+        if index.insert(name.clone(), id).is_some() {
+            return Err(ModelError::DuplicateName { kind, name: name.clone() });
+        }
+    }
+    Ok(index)
+}
+
+fn fill_row(
+    values: &mut [u64],
+    row: usize,
+    width: usize,
+    amounts: &std::collections::BTreeMap<String, u64>,
+    resource_index: &HashMap<String, u32>,
+    owner: impl Fn() -> String,
+) -> Result<(), ModelError> {
+    for (resource, &amount) in amounts {
+        let r = resource_index
+            .get(resource)
+            .ok_or_else(|| ModelError::UnknownResource { owner: owner(), resource: resource.clone() })?;
+        if let Some(slot) = values.get_mut(row * width + *r as usize) {
+            *slot = amount;
+        }
+    }
+    Ok(())
+}
+
+fn task_placement(task: &super::TaskSpec, node_index: &HashMap<String, NodeId>) -> Result<Placement, ModelError> {
+    let lookup = |name: &String| {
+        node_index
+            .get(name)
+            .copied()
+            .ok_or_else(|| ModelError::UnknownNode { task: task.name.clone(), node: name.clone() })
+    };
+    let only = match &task.nodes {
+        None => None,
+        Some(names) => {
+            let mut ids = names.iter().map(lookup).collect::<Result<Vec<_>, _>>()?;
+            ids.sort_unstable();
+            if let Some(w) = ids.windows(2).find(|w| w.first() == w.get(1)) {
+                let dup = w.first().map(|n| n.index()).unwrap_or(0);
+                let name = node_index.iter().find(|(_, v)| v.index() == dup).map(|(k, _)| k.clone());
+                return Err(ModelError::DuplicateEligibleNode {
+                    task: task.name.clone(),
+                    node: name.unwrap_or_default(),
+                });
+            }
+            Some(ids.into_boxed_slice())
+        }
+    };
+    let mut durations = Vec::with_capacity(task.durations.len());
+    for (name, &d) in &task.durations {
+        let node = lookup(name)?;
+        if only.as_ref().is_some_and(|o| o.binary_search(&node).is_err()) {
+            return Err(ModelError::DurationForIneligibleNode { task: task.name.clone(), node: name.clone() });
+        }
+        durations.push((node, d));
+    }
+    durations.sort_unstable();
+    Ok(Placement { only, durations: durations.into_boxed_slice() })
+}
+
+fn adjacency(n: usize, edges: impl Iterator<Item = (TaskId, Edge)> + Clone) -> Adjacency {
+    let mut start = vec![0usize; n + 1];
+    for (owner, _) in edges.clone() {
+        if let Some(s) = start.get_mut(owner.index() + 1) {
+            *s += 1;
+        }
+    }
+    for i in 0..n {
+        let before = start.get(i).copied().unwrap_or(0);
+        if let Some(s) = start.get_mut(i + 1) {
+            *s += before;
+        }
+    }
+    let mut fill = start.clone();
+    let mut out = vec![Edge { task: TaskId(0), delay: 0 }; start.get(n).copied().unwrap_or(0)];
+    for (owner, edge) in edges {
+        if let Some(pos) = fill.get_mut(owner.index()) {
+            if let Some(slot) = out.get_mut(*pos) {
+                *slot = edge;
+            }
+            *pos += 1;
+        }
+    }
+    Adjacency { start, edges: out }
+}
+
+/// Kahn's algorithm taking ready tasks in id order; on a cycle, returns one cycle in order.
+fn kahn_order(n: usize, preds: &Adjacency, succs: &Adjacency) -> Result<Vec<TaskId>, Vec<TaskId>> {
+    let mut indegree: Vec<usize> = (0..n).map(|i| preds.of(TaskId(i as u32)).len()).collect();
+    let mut ready: BinaryHeap<Reverse<TaskId>> =
+        (0..n as u32).map(TaskId).filter(|t| preds.of(*t).is_empty()).map(Reverse).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(Reverse(t)) = ready.pop() {
+        order.push(t);
+        for e in succs.of(t) {
+            if let Some(d) = indegree.get_mut(e.task.index()) {
+                *d -= 1;
+                if *d == 0 {
+                    ready.push(Reverse(e.task));
+                }
+            }
+        }
+    }
+    if order.len() == n {
+        return Ok(order);
+    }
+    // Every unordered task has an unordered predecessor: walk backwards until a task repeats.
+    let mut visited = vec![usize::MAX; n];
+    let Some(mut t) = (0..n).position(|i| indegree.get(i).is_some_and(|&d| d > 0)) else {
+        return Err(Vec::new());
+    };
+    let mut walk: Vec<usize> = Vec::new();
+    loop {
+        if let Some(&at) = visited.get(t) {
+            if at != usize::MAX {
+                let mut cycle: Vec<TaskId> = walk.get(at..).unwrap_or(&[]).iter().map(|&i| TaskId(i as u32)).collect();
+                cycle.reverse(); // the walk followed predecessors; report in dependency order
+                rotate_to_smallest(&mut cycle);
+                return Err(cycle);
+            }
+        }
+        if let Some(v) = visited.get_mut(t) {
+            *v = walk.len();
+        }
+        walk.push(t);
+        let next = preds.of(TaskId(t as u32)).iter().find(|e| indegree.get(e.task.index()).is_some_and(|&d| d > 0));
+        match next {
+            Some(e) => t = e.task.index(),
+            None => return Err(walk.iter().map(|&i| TaskId(i as u32)).collect()),
+        }
+    }
+}
+
+fn rotate_to_smallest(cycle: &mut [TaskId]) {
+    if let Some(pos) = cycle.iter().enumerate().min_by_key(|&(_, t)| *t).map(|(i, _)| i) {
+        cycle.rotate_left(pos);
+    }
+}
+
+/// Shortest duration per task over the nodes it can run on; rejects tasks with none.
+fn min_durations(problem: &Problem) -> Result<Vec<Time>, ModelError> {
+    problem
+        .tasks()
+        .map(|t| match problem.options(t).map(|(_, d)| d).min() {
+            Some(d) => Ok(d),
+            None => Err(no_fit_error(problem, t)),
+        })
+        .collect()
+}
+
+fn no_fit_error(problem: &Problem, task: TaskId) -> ModelError {
+    let name = problem.task_name(task).to_owned();
+    let eligible: Vec<NodeId> = match problem.eligible_nodes(task) {
+        Some(only) => only.to_vec(),
+        None => problem.nodes().collect(),
+    };
+    if eligible.is_empty() {
+        return ModelError::NoEligibleNode { task: name };
+    }
+    let demand = problem.demand(task);
+    // A dimension in which even the largest eligible node is too small explains it best.
+    for (r, &need) in demand.iter().enumerate() {
+        let largest = eligible
+            .iter()
+            .map(|&n| (problem.capacity(n).get(r).copied().unwrap_or(0), n))
+            .max_by_key(|&(c, n)| (c, Reverse(n)));
+        if let Some((capacity, node)) = largest {
+            if capacity < need {
+                return ModelError::DoesNotFit {
+                    task: name,
+                    resource: problem.resources().get(r).cloned().unwrap_or_default(),
+                    demand: need,
+                    node: problem.node_name(node).to_owned(),
+                    capacity,
+                };
+            }
+        }
+    }
+    let shortfalls = eligible
+        .iter()
+        .filter_map(|&n| {
+            let cap = problem.capacity(n);
+            let r = demand.iter().zip(cap).position(|(d, c)| d > c)?;
+            Some(Shortfall {
+                node: problem.node_name(n).to_owned(),
+                resource: problem.resources().get(r).cloned().unwrap_or_default(),
+                demand: demand.get(r).copied().unwrap_or(0),
+                capacity: cap.get(r).copied().unwrap_or(0),
+            })
+        })
+        .collect();
+    ModelError::FitsNoNode { task: name, shortfalls }
+}
+
+/// Sum of longest durations and all delays, with headroom for one more duration.
+fn horizon(problem: &Problem) -> Result<Time, ModelError> {
+    let overflow = || ModelError::Overflow {
+        what: "the sum of all task durations and transfer delays exceeds the largest representable time".into(),
+    };
+    let mut total: Time = 0;
+    let mut longest: Time = 0;
+    for t in problem.tasks() {
+        let max = problem.options(t).map(|(_, d)| d).max().unwrap_or(0);
+        longest = longest.max(max);
+        total = total.checked_add(max).ok_or_else(overflow)?;
+        for e in problem.predecessors(t) {
+            total = total.checked_add(e.delay).ok_or_else(overflow)?;
+        }
+    }
+    total.checked_add(longest).ok_or_else(overflow)?;
+    Ok(total)
+}

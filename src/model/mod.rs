@@ -1,0 +1,329 @@
+//! The validated problem: resources, nodes, tasks and their dependency DAG.
+//!
+//! A [`Problem`] can only be created through validation ([`ProblemSpec::build`] or
+//! `Problem::try_from(spec)`), so every `Problem` is acyclic, every reference resolves, every
+//! task fits at least one eligible node, and no finish time of a schedule built by list
+//! scheduling can overflow `u64`. Solvers rely on this and never re-check.
+//!
+//! Tasks, nodes and resources are addressed by dense ids ([`TaskId`], [`NodeId`]), indices
+//! into the problem's vectors in input order; names live only at the boundary.
+
+mod build;
+mod error;
+mod spec;
+
+use std::collections::HashMap;
+
+use petgraph::graph::NodeIndex;
+
+pub use error::{ModelError, Shortfall};
+pub use spec::{DelayedDependency, DependencySpec, NodeSpec, ProblemSpec, TaskSpec};
+
+/// Time in ticks (the unit is the user's: seconds, minutes, ...).
+pub type Time = u64;
+
+/// A task's index in its [`Problem`], in input order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaskId(pub u32);
+
+/// A node's index in its [`Problem`], in input order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u32);
+
+impl TaskId {
+    /// The id as a vector index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl NodeId {
+    /// The id as a vector index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One end of a dependency edge: the task at the other end and the transfer delay paid when
+/// the two tasks run on different nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    /// The task at the other end.
+    pub task: TaskId,
+    /// Cross-node transfer delay.
+    pub delay: Time,
+}
+
+/// Compressed adjacency lists: the neighbours of task `i` are `edges[start[i]..start[i + 1]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Adjacency {
+    start: Vec<usize>,
+    edges: Vec<Edge>,
+}
+
+impl Adjacency {
+    fn of(&self, task: TaskId) -> &[Edge] {
+        let i = task.index();
+        match (self.start.get(i), self.start.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.edges.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// Where a task may run: eligible nodes (`None` = all) and per-node duration overrides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Placement {
+    only: Option<Box<[NodeId]>>,
+    durations: Box<[(NodeId, Time)]>,
+}
+
+/// A validated scheduling problem. See the [module docs](self).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    resources: Vec<String>,
+    node_names: Vec<String>,
+    capacity: Vec<u64>,
+    task_names: Vec<String>,
+    duration: Vec<Time>,
+    demand: Vec<u64>,
+    placement: Vec<Placement>,
+    min_duration: Vec<Time>,
+    preds: Adjacency,
+    succs: Adjacency,
+    order: Vec<TaskId>,
+    task_index: HashMap<String, TaskId>,
+    node_index: HashMap<String, NodeId>,
+    horizon: Time,
+}
+
+impl Problem {
+    /// The problem with no resources, nodes or tasks (its optimal makespan is 0).
+    pub fn empty() -> Self {
+        Self {
+            resources: Vec::new(),
+            node_names: Vec::new(),
+            capacity: Vec::new(),
+            task_names: Vec::new(),
+            duration: Vec::new(),
+            demand: Vec::new(),
+            placement: Vec::new(),
+            min_duration: Vec::new(),
+            preds: Adjacency { start: vec![0], edges: Vec::new() },
+            succs: Adjacency { start: vec![0], edges: Vec::new() },
+            order: Vec::new(),
+            task_index: HashMap::new(),
+            node_index: HashMap::new(),
+            horizon: 0,
+        }
+    }
+
+    /// Number of tasks.
+    pub fn task_count(&self) -> usize {
+        self.task_names.len()
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.node_names.len()
+    }
+
+    /// Number of resource dimensions.
+    pub fn resource_count(&self) -> usize {
+        self.resources.len()
+    }
+
+    /// All task ids, in input order.
+    pub fn tasks(&self) -> impl ExactSizeIterator<Item = TaskId> + '_ {
+        (0..self.task_names.len() as u32).map(TaskId)
+    }
+
+    /// All node ids, in input order.
+    pub fn nodes(&self) -> impl ExactSizeIterator<Item = NodeId> + '_ {
+        (0..self.node_names.len() as u32).map(NodeId)
+    }
+
+    /// The resource names, in dimension order.
+    pub fn resources(&self) -> &[String] {
+        &self.resources
+    }
+
+    /// A task's name.
+    pub fn task_name(&self, task: TaskId) -> &str {
+        self.task_names.get(task.index()).map_or("?", String::as_str)
+    }
+
+    /// A node's name.
+    pub fn node_name(&self, node: NodeId) -> &str {
+        self.node_names.get(node.index()).map_or("?", String::as_str)
+    }
+
+    /// The task with this name.
+    pub fn task_id(&self, name: &str) -> Option<TaskId> {
+        self.task_index.get(name).copied()
+    }
+
+    /// The node with this name.
+    pub fn node_id(&self, name: &str) -> Option<NodeId> {
+        self.node_index.get(name).copied()
+    }
+
+    /// A node's capacity, one entry per resource dimension.
+    pub fn capacity(&self, node: NodeId) -> &[u64] {
+        row(&self.capacity, node.index(), self.resources.len())
+    }
+
+    /// A task's demand, one entry per resource dimension.
+    pub fn demand(&self, task: TaskId) -> &[u64] {
+        row(&self.demand, task.index(), self.resources.len())
+    }
+
+    /// A task's default duration (on nodes without an override).
+    pub fn default_duration(&self, task: TaskId) -> Time {
+        self.duration.get(task.index()).copied().unwrap_or(0)
+    }
+
+    /// The shortest duration of the task over the nodes it can run on.
+    pub fn min_duration(&self, task: TaskId) -> Time {
+        self.min_duration.get(task.index()).copied().unwrap_or(0)
+    }
+
+    /// Whether the task's demand fits within the node's capacity in every dimension
+    /// (eligibility aside).
+    pub fn fits(&self, task: TaskId, node: NodeId) -> bool {
+        self.demand(task).iter().zip(self.capacity(node)).all(|(d, c)| d <= c)
+    }
+
+    /// Whether the task's eligibility list allows the node (capacity aside).
+    pub fn is_eligible(&self, task: TaskId, node: NodeId) -> bool {
+        match self.placement.get(task.index()).and_then(|p| p.only.as_deref()) {
+            Some(only) => only.binary_search(&node).is_ok(),
+            None => node.index() < self.node_count(),
+        }
+    }
+
+    /// The task's duration on the node, or `None` when it cannot run there (not eligible,
+    /// or does not fit).
+    pub fn duration_on(&self, task: TaskId, node: NodeId) -> Option<Time> {
+        if !self.is_eligible(task, node) || !self.fits(task, node) {
+            return None;
+        }
+        Some(self.listed_duration(task, node))
+    }
+
+    /// The task's duration on the node by its per-node overrides alone, ignoring
+    /// eligibility and fit (the verifier uses it to judge an assignment to a wrong node).
+    pub fn listed_duration(&self, task: TaskId, node: NodeId) -> Time {
+        let overrides = self.placement.get(task.index()).map_or(&[][..], |p| &p.durations);
+        match overrides.binary_search_by_key(&node, |&(n, _)| n) {
+            Ok(i) => overrides.get(i).map_or(0, |&(_, d)| d),
+            Err(_) => self.default_duration(task),
+        }
+    }
+
+    /// The nodes the task can run on (eligible and large enough), with its duration on each,
+    /// in node id order. Never empty for a valid problem.
+    pub fn options(&self, task: TaskId) -> impl Iterator<Item = (NodeId, Time)> + '_ {
+        let only = self.placement.get(task.index()).and_then(|p| p.only.as_deref());
+        let candidates: Box<dyn Iterator<Item = NodeId> + '_> = match only {
+            Some(only) => Box::new(only.iter().copied()),
+            None => Box::new(self.nodes()),
+        };
+        candidates.filter_map(move |n| self.duration_on(task, n).map(|d| (n, d)))
+    }
+
+    /// The task's eligible node list as given (`None` = every node).
+    pub fn eligible_nodes(&self, task: TaskId) -> Option<&[NodeId]> {
+        self.placement.get(task.index()).and_then(|p| p.only.as_deref())
+    }
+
+    /// The tasks that must finish before `task` starts, with their transfer delays.
+    pub fn predecessors(&self, task: TaskId) -> &[Edge] {
+        self.preds.of(task)
+    }
+
+    /// The tasks that wait for `task`, with their transfer delays.
+    pub fn successors(&self, task: TaskId) -> &[Edge] {
+        self.succs.of(task)
+    }
+
+    /// Number of dependency edges.
+    pub fn dependency_count(&self) -> usize {
+        self.preds.edges.len()
+    }
+
+    /// A topological order (Kahn's algorithm, ready tasks taken in id order): every task
+    /// comes after all its predecessors.
+    pub fn topological_order(&self) -> &[TaskId] {
+        &self.order
+    }
+
+    /// An upper bound on any finish time of a left-justified schedule: the sum over tasks of
+    /// their longest duration plus the sum of all delays. Validation guarantees it fits in
+    /// `u64` with room for one more addition of a duration, so solvers may add a duration to
+    /// any time up to the horizon without overflow.
+    pub fn horizon(&self) -> Time {
+        self.horizon
+    }
+
+    /// The problem written back as a name-based spec (for JSON output).
+    pub fn to_spec(&self) -> ProblemSpec {
+        let names = |ids: &[NodeId]| ids.iter().map(|&n| self.node_name(n).to_owned()).collect();
+        let amounts = |values: &[u64]| {
+            self.resources.iter().zip(values).filter(|&(_, &v)| v > 0).map(|(r, &v)| (r.clone(), v)).collect()
+        };
+        ProblemSpec {
+            resources: Some(self.resources.clone()),
+            nodes: self
+                .nodes()
+                .map(|n| NodeSpec { name: self.node_name(n).to_owned(), capacity: amounts(self.capacity(n)) })
+                .collect(),
+            tasks: self
+                .tasks()
+                .map(|t| {
+                    let placement = self.placement.get(t.index());
+                    TaskSpec {
+                        name: self.task_name(t).to_owned(),
+                        duration: self.default_duration(t),
+                        demand: amounts(self.demand(t)),
+                        after: self
+                            .predecessors(t)
+                            .iter()
+                            .map(|e| {
+                                let task = self.task_name(e.task).to_owned();
+                                if e.delay == 0 {
+                                    DependencySpec::Plain(task)
+                                } else {
+                                    DependencySpec::Delayed(DelayedDependency { task, delay: e.delay })
+                                }
+                            })
+                            .collect(),
+                        nodes: placement.and_then(|p| p.only.as_deref()).map(names),
+                        durations: placement
+                            .map(|p| p.durations.iter().map(|&(n, d)| (self.node_name(n).to_owned(), d)).collect())
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The dependency DAG as a petgraph graph (node weight: task id, edge weight: delay),
+    /// for use with petgraph's algorithms or its DOT export. Graph node `i` is task `i`.
+    pub fn to_petgraph(&self) -> petgraph::graph::DiGraph<TaskId, Time> {
+        let mut graph = petgraph::graph::DiGraph::with_capacity(self.task_count(), self.dependency_count());
+        for t in self.tasks() {
+            graph.add_node(t);
+        }
+        for t in self.tasks() {
+            for e in self.successors(t) {
+                graph.add_edge(NodeIndex::new(t.index()), NodeIndex::new(e.task.index()), e.delay);
+            }
+        }
+        graph
+    }
+}
+
+fn row(values: &[u64], index: usize, width: usize) -> &[u64] {
+    values.get(index * width..(index + 1) * width).unwrap_or(&[])
+}

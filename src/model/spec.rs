@@ -1,0 +1,224 @@
+//! The wire format: plain, name-based descriptions that serde reads and writes.
+//!
+//! A [`ProblemSpec`] is what a user writes (JSON, or Rust through the chained setters); it
+//! becomes a validated [`Problem`](crate::Problem) through [`ProblemSpec::build`]. The spec
+//! types double as the builder API:
+//!
+//! ```
+//! use dagplan::{NodeSpec, ProblemSpec, TaskSpec};
+//!
+//! let problem = ProblemSpec::new()
+//!     .node(NodeSpec::new("n1").capacity("cpu", 2))
+//!     .task(TaskSpec::new("a", 3).demand("cpu", 1))
+//!     .task(TaskSpec::new("b", 4).demand("cpu", 2).after("a"))
+//!     .build()?;
+//! assert_eq!(problem.task_count(), 2);
+//! # Ok::<(), dagplan::ModelError>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::model::{ModelError, Problem};
+
+/// A whole problem as written by a user: resources, nodes and tasks, by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemSpec {
+    /// The resource dimensions, in order. `None`: the union of the names used by nodes and
+    /// tasks, in order of first use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<String>>,
+    /// The nodes (machines) tasks run on.
+    pub nodes: Vec<NodeSpec>,
+    /// The tasks.
+    pub tasks: Vec<TaskSpec>,
+}
+
+/// A node: a name and a capacity per resource (a missing resource has capacity 0).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    /// Unique node name.
+    pub name: String,
+    /// Capacity per resource name.
+    #[serde(default, deserialize_with = "unique_keys")]
+    pub capacity: BTreeMap<String, u64>,
+}
+
+/// A task: duration, demand, dependencies and optional placement restrictions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskSpec {
+    /// Unique task name.
+    pub name: String,
+    /// Duration in ticks on any node without an entry in `durations`.
+    pub duration: u64,
+    /// Demand per resource name while the task runs (missing = 0).
+    #[serde(default, deserialize_with = "unique_keys")]
+    pub demand: BTreeMap<String, u64>,
+    /// Tasks that must finish before this one starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<DependencySpec>,
+    /// The nodes this task may run on; `None` means every node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<String>>,
+    /// Per-node durations overriding `duration` (heterogeneous nodes).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "unique_keys")]
+    pub durations: BTreeMap<String, u64>,
+}
+
+/// A dependency: the name of a task that must finish first, optionally with a transfer
+/// delay paid only when the two tasks run on different nodes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DependencySpec {
+    /// `"a"`: plain precedence.
+    Plain(String),
+    /// `{"task": "a", "delay": 5}`: precedence plus a cross-node transfer delay.
+    Delayed(DelayedDependency),
+}
+
+/// The object form of a dependency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DelayedDependency {
+    /// The task that must finish first.
+    pub task: String,
+    /// Ticks added when the two tasks run on different nodes.
+    #[serde(default)]
+    pub delay: u64,
+}
+
+impl DependencySpec {
+    /// The name of the task depended on.
+    pub fn task(&self) -> &str {
+        match self {
+            Self::Plain(task) => task,
+            Self::Delayed(d) => &d.task,
+        }
+    }
+
+    /// The cross-node transfer delay (0 for a plain dependency).
+    pub fn delay(&self) -> u64 {
+        match self {
+            Self::Plain(_) => 0,
+            Self::Delayed(d) => d.delay,
+        }
+    }
+}
+
+impl ProblemSpec {
+    /// An empty problem.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Declares the resource dimensions explicitly, in this order.
+    pub fn resources<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.resources = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Adds a node.
+    pub fn node(mut self, node: NodeSpec) -> Self {
+        self.nodes.push(node);
+        self
+    }
+
+    /// Adds a task.
+    pub fn task(mut self, task: TaskSpec) -> Self {
+        self.tasks.push(task);
+        self
+    }
+
+    /// Validates the description and builds the [`Problem`].
+    pub fn build(self) -> Result<Problem, ModelError> {
+        Problem::try_from(self)
+    }
+}
+
+impl NodeSpec {
+    /// A node with no capacity yet.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into(), capacity: BTreeMap::new() }
+    }
+
+    /// Sets the capacity in one resource.
+    pub fn capacity(mut self, resource: impl Into<String>, amount: u64) -> Self {
+        self.capacity.insert(resource.into(), amount);
+        self
+    }
+}
+
+impl TaskSpec {
+    /// A task with this duration, no demand, no dependencies, eligible everywhere.
+    pub fn new(name: impl Into<String>, duration: u64) -> Self {
+        Self {
+            name: name.into(),
+            duration,
+            demand: BTreeMap::new(),
+            after: Vec::new(),
+            nodes: None,
+            durations: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the demand in one resource.
+    pub fn demand(mut self, resource: impl Into<String>, amount: u64) -> Self {
+        self.demand.insert(resource.into(), amount);
+        self
+    }
+
+    /// Adds a dependency: `task` must finish before this one starts.
+    pub fn after(mut self, task: impl Into<String>) -> Self {
+        self.after.push(DependencySpec::Plain(task.into()));
+        self
+    }
+
+    /// Adds a dependency with a transfer delay paid when the two run on different nodes.
+    pub fn after_with_delay(mut self, task: impl Into<String>, delay: u64) -> Self {
+        self.after.push(DependencySpec::Delayed(DelayedDependency { task: task.into(), delay }));
+        self
+    }
+
+    /// Restricts the task to these nodes.
+    pub fn nodes<S: Into<String>>(mut self, nodes: impl IntoIterator<Item = S>) -> Self {
+        self.nodes = Some(nodes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the duration on one node (overrides `duration` there).
+    pub fn duration_on(mut self, node: impl Into<String>, duration: u64) -> Self {
+        self.durations.insert(node.into(), duration);
+        self
+    }
+}
+
+/// Reads a JSON object into a map, rejecting a key that appears twice (serde would silently
+/// keep the last one).
+fn unique_keys<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, u64>, D::Error> {
+    struct UniqueKeys;
+    impl<'de> Visitor<'de> for UniqueKeys {
+        type Value = BTreeMap<String, u64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object of non-negative integers")
+        }
+
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((key, value)) = map.next_entry::<String, u64>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(UniqueKeys)
+}

@@ -1,0 +1,49 @@
+//! A text Gantt chart: one row per task (by start time), with its node, start, finish and a
+//! bar scaled to a fixed width.
+
+use std::fmt::Write;
+
+use crate::model::Problem;
+use crate::schedule::Schedule;
+
+/// Renders the schedule as a text Gantt chart `width` characters wide (bars only).
+///
+/// ```
+/// let problem = dagplan::example::five_tasks();
+/// let chart = dagplan::render::text_gantt(&problem, &dagplan::example::documented_deployment(&problem), 35);
+/// assert!(chart.contains("v3    n3       10      40  |     ###############"));
+/// ```
+pub fn text_gantt(problem: &Problem, schedule: &Schedule, width: usize) -> String {
+    let makespan = schedule.makespan().max(1);
+    let width = width.max(1);
+    let mut rows: Vec<_> = schedule.assignments().iter().collect();
+    rows.sort_by_key(|a| (a.start, a.finish, a.task));
+    let task_w = rows.iter().map(|a| problem.task_name(a.task).len()).max().unwrap_or(4).max(4);
+    let node_w = rows.iter().map(|a| problem.node_name(a.node).len()).max().unwrap_or(4).max(4);
+    let scale = |t: u64| (u128::from(t) * width as u128 / u128::from(makespan)) as usize;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:task_w$}  {:node_w$}  {:>6}  {:>6}  |{}|",
+        "task",
+        "node",
+        "start",
+        "finish",
+        "-".repeat(width)
+    );
+    for a in rows {
+        let (from, to) = (scale(a.start), scale(a.finish).max(scale(a.start) + usize::from(a.finish > a.start)));
+        let bar = format!("{}{}", " ".repeat(from), "#".repeat(to.saturating_sub(from)));
+        let _ = writeln!(
+            out,
+            "{:task_w$}  {:node_w$}  {:>6}  {:>6}  |{:width$}|",
+            problem.task_name(a.task),
+            problem.node_name(a.node),
+            a.start,
+            a.finish,
+            bar
+        );
+    }
+    let _ = writeln!(out, "makespan {}", schedule.makespan());
+    out
+}

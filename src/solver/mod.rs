@@ -1,0 +1,189 @@
+//! The [`Scheduler`] trait, what every solver returns ([`Solution`]), and shared options.
+//!
+//! | solver | guarantee | time |
+//! |---|---|---|
+//! | [`Topological`] | heuristic (baseline) | O(n log n + e + n·m·s) |
+//! | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
+//!
+//! (n tasks, e dependencies, m nodes per task, s timeline steps looked at per placement.)
+
+mod critical_path;
+mod list;
+mod topological;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+pub use critical_path::CriticalPath;
+pub use list::serial_schedule;
+pub use topological::Topological;
+
+use crate::bounds::lower_bound;
+use crate::model::{Problem, Time};
+use crate::schedule::Schedule;
+
+/// A scheduling algorithm.
+pub trait Scheduler {
+    /// The solver's short name as used on command lines and in reports (`"greedy"`).
+    fn name(&self) -> &'static str;
+
+    /// Plans the problem. Returns a feasible schedule with a proven lower bound.
+    fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError>;
+}
+
+/// Whether a solution is proven optimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// The makespan equals a proven lower bound: no schedule is shorter.
+    Optimal,
+    /// A valid schedule whose optimality is not proven.
+    Feasible,
+}
+
+/// Solver statistics.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Wall time of the solve.
+    pub elapsed: Duration,
+    /// Solver-specific counters, e.g. `("schedules", 24)` or `("states", 10_000)`.
+    pub counters: Vec<(&'static str, u64)>,
+}
+
+/// A solver's answer: a schedule, a lower bound, whether it is optimal, and statistics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solution {
+    /// The schedule (verified by [`Schedule::verify`] in every test).
+    pub schedule: Schedule,
+    /// A proven lower bound on the optimal makespan.
+    pub lower_bound: Time,
+    /// [`Status::Optimal`] exactly when `schedule.makespan() == lower_bound`.
+    pub status: Status,
+    /// Statistics.
+    pub stats: Stats,
+}
+
+impl Solution {
+    /// Wraps a schedule: the lower bound is the larger of `solver_bound` (one the solver
+    /// proved itself, 0 if none) and the problem's [`lower_bound`]; the status is `Optimal`
+    /// exactly when it meets the makespan. A makespan below a proven bound means a bug and is
+    /// reported as [`SolveError::Internal`], never returned.
+    pub fn new(
+        problem: &Problem,
+        schedule: Schedule,
+        solver_bound: Time,
+        started: Instant,
+        counters: Vec<(&'static str, u64)>,
+    ) -> Result<Self, SolveError> {
+        let bound = solver_bound.max(lower_bound(problem));
+        let makespan = schedule.makespan();
+        if makespan < bound {
+            return Err(SolveError::Internal(format!("makespan {makespan} is below the proven lower bound {bound}")));
+        }
+        let status = if makespan == bound { Status::Optimal } else { Status::Feasible };
+        Ok(Self { schedule, lower_bound: bound, status, stats: Stats { elapsed: started.elapsed(), counters } })
+    }
+
+    /// The makespan of the schedule.
+    pub fn makespan(&self) -> Time {
+        self.schedule.makespan()
+    }
+
+    /// Relative gap `(makespan - bound) / makespan` (0 when optimal or empty).
+    pub fn gap(&self) -> f64 {
+        let m = self.makespan();
+        if m == 0 { 0.0 } else { (m - self.lower_bound.min(m)) as f64 / m as f64 }
+    }
+}
+
+/// Why a solver returned no schedule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SolveError {
+    /// The limit was reached before any schedule was found.
+    #[error("{0} reached before any schedule was found")]
+    LimitReached(&'static str),
+    /// The instance is too large for this solver (e.g. a time-indexed model over a long
+    /// horizon); the message says what limit and how to proceed.
+    #[error("instance too large for this solver: {0}")]
+    TooLarge(String),
+    /// A backend (e.g. HiGHS) failed.
+    #[error("solver backend failed: {0}")]
+    Backend(String),
+    /// A bug: a solver produced something inconsistent. Please report it.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Options shared by solvers: plain values with chained setters.
+#[derive(Debug, Clone, Default)]
+pub struct SolveOptions {
+    /// Stop after this long and return the best schedule so far (anytime solvers).
+    pub time_limit: Option<Duration>,
+    /// Seed for randomised choices (same seed, same schedule).
+    pub seed: u64,
+    /// Worker threads (0: the machine's available parallelism).
+    pub threads: usize,
+    /// Set to `true` from another thread to stop a running solve.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl SolveOptions {
+    /// Sets the time limit.
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = Some(limit);
+        self
+    }
+
+    /// Sets the seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Sets the number of threads (0: all available).
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// Shares a cancellation flag.
+    pub fn cancel(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(flag);
+        self
+    }
+
+    /// A deadline clock started now.
+    pub fn deadline(&self) -> Deadline {
+        Deadline { end: self.time_limit.and_then(|l| Instant::now().checked_add(l)), cancel: self.cancel.clone() }
+    }
+}
+
+/// When to stop: a wall-clock end and/or a cancellation flag. Cheap to poll.
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    end: Option<Instant>,
+    cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Deadline {
+    /// No limit.
+    pub fn none() -> Self {
+        Self { end: None, cancel: None }
+    }
+
+    /// Whether the time is up or the solve was cancelled.
+    pub fn reached(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) || self.end.is_some_and(|e| Instant::now() >= e)
+    }
+
+    /// Time left (`None`: unlimited).
+    pub fn remaining(&self) -> Option<Duration> {
+        self.end.map(|e| e.saturating_duration_since(Instant::now()))
+    }
+}
+
+/// One of each solver the crate has, with default options, in the order of the solver table.
+pub fn all_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
+    vec![Box::new(Topological), Box::new(CriticalPath)]
+}

@@ -1,0 +1,281 @@
+//! The independent checker: does a schedule obey every rule of its problem?
+//!
+//! Written apart from every solver and sharing no code with them beyond the problem's
+//! accessors, so a solver bug cannot hide behind a checker bug. Rules checked:
+//!
+//! 1. every task is assigned exactly once, to a node that exists;
+//! 2. the node is eligible for the task and large enough for its demand;
+//! 3. `finish = start + duration` of the task on that node;
+//! 4. every dependency holds: `start(b) >= finish(a)`, plus the transfer delay when `a` and
+//!    `b` run on different nodes;
+//! 5. at every instant and in every dimension, the tasks running on a node use at most its
+//!    capacity. Intervals are half-open `[start, finish)`: a task finishing at `t` frees its
+//!    demand for one starting at `t`, and a zero-length task uses nothing.
+//!
+//! O(n log n + dependencies) time for n assignments; arithmetic is done in `u128`, so any
+//! `u64` schedule is checked without overflow.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::model::{NodeId, Problem, TaskId, Time};
+use crate::schedule::{Assignment, Schedule};
+
+/// One broken rule, naming the tasks, nodes and numbers involved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Violation {
+    /// A task of the problem has no assignment.
+    MissingTask {
+        /// The task.
+        task: String,
+    },
+    /// A task is assigned more than once.
+    DuplicateTask {
+        /// The task.
+        task: String,
+        /// How many assignments it has.
+        count: usize,
+    },
+    /// An assignment's task id is not a task of the problem.
+    UnknownTask {
+        /// The out-of-range id.
+        task: TaskId,
+    },
+    /// An assignment's node id is not a node of the problem.
+    UnknownNode {
+        /// The task.
+        task: String,
+        /// The out-of-range id.
+        node: NodeId,
+    },
+    /// The task is not allowed on the node (eligibility list).
+    IneligibleNode {
+        /// The task.
+        task: String,
+        /// The node.
+        node: String,
+    },
+    /// The node is too small for the task in some dimension.
+    NodeTooSmall {
+        /// The task.
+        task: String,
+        /// The node.
+        node: String,
+        /// The dimension.
+        resource: String,
+        /// The task's demand.
+        demand: u64,
+        /// The node's capacity.
+        capacity: u64,
+    },
+    /// `finish - start` differs from the task's duration on that node.
+    WrongDuration {
+        /// The task.
+        task: String,
+        /// The node.
+        node: String,
+        /// The duration the task has there.
+        expected: Time,
+        /// The assignment's start.
+        start: Time,
+        /// The assignment's finish.
+        finish: Time,
+    },
+    /// A task starts before a predecessor's finish (plus delay across nodes).
+    Precedence {
+        /// The task that must finish first.
+        before: String,
+        /// The task that started too early.
+        after: String,
+        /// The delay that applies (0 on the same node).
+        delay: Time,
+        /// The earliest start the dependency allows.
+        earliest: u128,
+        /// The actual start.
+        start: Time,
+    },
+    /// The tasks running on a node at some instant use more than its capacity.
+    OverCapacity {
+        /// The node.
+        node: String,
+        /// The dimension.
+        resource: String,
+        /// The first instant of the overload.
+        time: Time,
+        /// The total demand then.
+        used: u128,
+        /// The node's capacity.
+        capacity: u64,
+        /// The tasks running then, by name.
+        tasks: Vec<String>,
+    },
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingTask { task } => write!(f, "task `{task}` is not scheduled"),
+            Self::DuplicateTask { task, count } => write!(f, "task `{task}` is scheduled {count} times"),
+            Self::UnknownTask { task } => write!(f, "assignment of unknown task id {}", task.0),
+            Self::UnknownNode { task, node } => write!(f, "task `{task}` is assigned to unknown node id {}", node.0),
+            Self::IneligibleNode { task, node } => write!(f, "task `{task}` may not run on node `{node}`"),
+            Self::NodeTooSmall { task, node, resource, demand, capacity } => {
+                write!(f, "task `{task}` needs {demand} {resource} but node `{node}` has only {capacity}")
+            }
+            Self::WrongDuration { task, node, expected, start, finish } => {
+                write!(f, "task `{task}` runs [{start}, {finish}) on `{node}` but its duration there is {expected}")
+            }
+            Self::Precedence { before, after, delay, earliest, start } => {
+                write!(f, "task `{after}` starts at {start}, before `{before}` allows ({earliest}, delay {delay})")
+            }
+            Self::OverCapacity { node, resource, time, used, capacity, tasks } => write!(
+                f,
+                "node `{node}` uses {used} {resource} at time {time}, capacity {capacity} (running: {})",
+                tasks.join(", ")
+            ),
+        }
+    }
+}
+
+/// Checks `schedule` against `problem`; `Err` holds every violation found.
+pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<Violation>> {
+    let mut violations = Vec::new();
+    let name = |t: TaskId| problem.task_name(t).to_owned();
+    let node_name = |n: NodeId| problem.node_name(n).to_owned();
+
+    // Rule 1: exactly once, known ids.
+    let mut first: Vec<Option<&Assignment>> = vec![None; problem.task_count()];
+    let mut count = vec![0usize; problem.task_count()];
+    for a in schedule.assignments() {
+        let Some(slot) = first.get_mut(a.task.index()) else {
+            violations.push(Violation::UnknownTask { task: a.task });
+            continue;
+        };
+        if a.node.index() >= problem.node_count() {
+            violations.push(Violation::UnknownNode { task: name(a.task), node: a.node });
+            continue;
+        }
+        slot.get_or_insert(a);
+        if let Some(c) = count.get_mut(a.task.index()) {
+            *c += 1;
+        }
+    }
+    for t in problem.tasks() {
+        match count.get(t.index()).copied().unwrap_or(0) {
+            0 if first.get(t.index()).is_some_and(Option::is_none) => {
+                violations.push(Violation::MissingTask { task: name(t) })
+            }
+            0 | 1 => {}
+            c => violations.push(Violation::DuplicateTask { task: name(t), count: c }),
+        }
+    }
+    let placed: Vec<&Assignment> = first.iter().flatten().copied().collect();
+
+    // Rules 2 and 3: node allowed, large enough, right duration.
+    for a in &placed {
+        if !problem.is_eligible(a.task, a.node) {
+            violations.push(Violation::IneligibleNode { task: name(a.task), node: node_name(a.node) });
+        }
+        let short = problem.demand(a.task).iter().zip(problem.capacity(a.node)).enumerate().find(|(_, (d, c))| d > c);
+        if let Some((r, (&demand, &capacity))) = short {
+            violations.push(Violation::NodeTooSmall {
+                task: name(a.task),
+                node: node_name(a.node),
+                resource: problem.resources().get(r).cloned().unwrap_or_default(),
+                demand,
+                capacity,
+            });
+        }
+        let expected = problem.listed_duration(a.task, a.node);
+        if u128::from(a.finish) != u128::from(a.start) + u128::from(expected) {
+            violations.push(Violation::WrongDuration {
+                task: name(a.task),
+                node: node_name(a.node),
+                expected,
+                start: a.start,
+                finish: a.finish,
+            });
+        }
+    }
+
+    // Rule 4: dependencies.
+    for a in &placed {
+        for e in problem.predecessors(a.task) {
+            let Some(Some(p)) = first.get(e.task.index()) else { continue };
+            let delay = if p.node == a.node { 0 } else { e.delay };
+            let earliest = u128::from(p.finish) + u128::from(delay);
+            if u128::from(a.start) < earliest {
+                violations.push(Violation::Precedence {
+                    before: name(e.task),
+                    after: name(a.task),
+                    delay,
+                    earliest,
+                    start: a.start,
+                });
+            }
+        }
+    }
+
+    // Rule 5: capacity, by a sweep over start and finish events per node.
+    check_capacity(problem, &placed, &mut violations);
+
+    if violations.is_empty() { Ok(()) } else { Err(violations) }
+}
+
+fn check_capacity(problem: &Problem, placed: &[&Assignment], violations: &mut Vec<Violation>) {
+    let width = problem.resource_count();
+    let mut events: Vec<(NodeId, Time, bool, TaskId)> = Vec::with_capacity(placed.len() * 2);
+    for a in placed {
+        if a.finish > a.start {
+            events.push((a.node, a.start, true, a.task));
+            events.push((a.node, a.finish, false, a.task));
+        }
+    }
+    // Per node, by time, finishes (false) before starts (true).
+    events.sort_unstable();
+    let mut i = 0;
+    while i < events.len() {
+        let node = events.get(i).map_or(NodeId(0), |e| e.0);
+        let capacity = problem.capacity(node);
+        let mut used = vec![0u128; width];
+        let mut over = vec![false; width];
+        let mut running: BTreeSet<TaskId> = BTreeSet::new();
+        while let Some(&(n, time, is_start, task)) = events.get(i) {
+            if n != node {
+                break;
+            }
+            for (u, &d) in used.iter_mut().zip(problem.demand(task)) {
+                if is_start { *u += u128::from(d) } else { *u = u.saturating_sub(u128::from(d)) }
+            }
+            if is_start {
+                running.insert(task)
+            } else {
+                running.remove(&task)
+            };
+            i += 1;
+            // Judge the instant once all its events are applied.
+            if events.get(i).is_some_and(|e| e.0 == node && e.1 == time) {
+                continue;
+            }
+            for r in 0..width {
+                let u = used.get(r).copied().unwrap_or(0);
+                let c = capacity.get(r).copied().unwrap_or(0);
+                let was_over = over.get(r).copied().unwrap_or(false);
+                if u > u128::from(c) && !was_over {
+                    violations.push(Violation::OverCapacity {
+                        node: problem.node_name(node).to_owned(),
+                        resource: problem.resources().get(r).cloned().unwrap_or_default(),
+                        time,
+                        used: u,
+                        capacity: c,
+                        tasks: running.iter().map(|&t| problem.task_name(t).to_owned()).collect(),
+                    });
+                }
+                if let Some(o) = over.get_mut(r) {
+                    *o = u > u128::from(c);
+                }
+            }
+        }
+    }
+}
