@@ -117,3 +117,58 @@ fn ceil_div(need: u128, supply: u128) -> Time {
     }
     Time::try_from(need.div_ceil(supply)).unwrap_or(Time::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NodeSpec, ProblemSpec, TaskSpec};
+
+    /// Two jobs of two operations each on machines m1, m2 (capacity 1 each).
+    fn small_job_shop() -> Problem {
+        ProblemSpec::new()
+            .node(NodeSpec::new("m1").capacity("unit", 1))
+            .node(NodeSpec::new("m2").capacity("unit", 1))
+            .task(TaskSpec::new("a1", 3).demand("unit", 1).nodes(["m1"]))
+            .task(TaskSpec::new("a2", 2).demand("unit", 1).nodes(["m2"]).after("a1"))
+            .task(TaskSpec::new("b1", 4).demand("unit", 1).nodes(["m1"]))
+            .task(TaskSpec::new("b2", 1).demand("unit", 1).nodes(["m2"]).after("b1"))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn pinned_bound_sees_machine_load_the_critical_path_misses() {
+        let bounds = LowerBounds::compute(&small_job_shop());
+        assert_eq!(bounds.critical_path, 5);
+        // m1 carries 3 + 4 = 7 from time 0, then at least the shortest tail 1.
+        assert_eq!(bounds.pinned, 8);
+        assert_eq!(bounds.energy, vec![5]); // 10 units over 2 machines
+        assert_eq!(bounds.best(), 8);
+    }
+
+    #[test]
+    fn unavoidable_delays_count_toward_the_critical_path() {
+        let problem = ProblemSpec::new()
+            .node(NodeSpec::new("x"))
+            .node(NodeSpec::new("y"))
+            .task(TaskSpec::new("a", 2).nodes(["x"]))
+            .task(TaskSpec::new("b", 2).nodes(["y"]).after_with_delay("a", 5))
+            .task(TaskSpec::new("c", 2).after_with_delay("b", 7))
+            .build()
+            .unwrap();
+        // a -> b must cross nodes (+5); b -> c can share y (+0).
+        assert_eq!(LowerBounds::compute(&problem).critical_path, 11);
+    }
+
+    #[test]
+    fn energy_uses_the_cheapest_node_for_each_task() {
+        let problem = ProblemSpec::new()
+            .node(NodeSpec::new("slow").capacity("cpu", 1))
+            .node(NodeSpec::new("fast").capacity("cpu", 1))
+            .task(TaskSpec::new("a", 10).demand("cpu", 1).duration_on("fast", 4))
+            .task(TaskSpec::new("b", 10).demand("cpu", 1).duration_on("fast", 4))
+            .build()
+            .unwrap();
+        assert_eq!(LowerBounds::compute(&problem).energy, vec![4]);
+    }
+}

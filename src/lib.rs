@@ -1,4 +1,76 @@
-//! dagplan
+//! # dagplan: where and when each task of a workflow runs
+//!
+//! dagplan plans a dependency graph of tasks (preprocess → train → evaluate → deploy) on a
+//! cluster of heterogeneous nodes: it picks a node and a start time for every task so that
+//! every dependency holds, no node exceeds its capacity in any resource dimension at any
+//! instant, and the whole workflow finishes as early as possible (the *makespan*). Every
+//! answer comes with a proven lower bound, so you always know how far from optimal it can be.
+//!
+//! ## The story in one example
+//!
+//! The reference case: five tasks on three nodes (see [`example`]). Every solver finds a
+//! makespan of 70, and the critical path proves no plan is shorter.
+//!
+//! ```
+//! use dagplan::{CriticalPath, Scheduler, Status};
+//!
+//! let problem = dagplan::io::read_json_str(r#"{
+//!   "nodes": [
+//!     {"name": "n1", "capacity": {"cpu": 2, "memory": 8}},
+//!     {"name": "n2", "capacity": {"cpu": 4, "memory": 16}},
+//!     {"name": "n3", "capacity": {"cpu": 8, "memory": 32}}
+//!   ],
+//!   "tasks": [
+//!     {"name": "v1", "duration": 10, "demand": {"cpu": 1, "memory": 4}},
+//!     {"name": "v2", "duration": 20, "demand": {"cpu": 2, "memory": 8}, "after": ["v1"]},
+//!     {"name": "v3", "duration": 30, "demand": {"cpu": 4, "memory": 16}, "after": ["v1"]},
+//!     {"name": "v4", "duration": 20, "demand": {"cpu": 2, "memory": 8}, "after": ["v2", "v3"]},
+//!     {"name": "v5", "duration": 10, "demand": {"cpu": 1, "memory": 4}, "after": ["v4"]}
+//!   ]
+//! }"#)?;
+//!
+//! let solution = CriticalPath.schedule(&problem)?;
+//! assert_eq!(solution.makespan(), 70);
+//! assert_eq!(solution.lower_bound, 70);
+//! assert_eq!(solution.status, Status::Optimal);
+//! assert!(solution.schedule.verify(&problem).is_ok());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## The pieces, in the order data flows
+//!
+//! 1. **Model** ([`model`]): a [`ProblemSpec`] (the JSON wire format, also a Rust builder)
+//!    is validated once into a [`Problem`]: acyclic, every name resolved, every task fitting
+//!    some node, no overflow. Errors are [`ModelError`] values naming the offending items
+//!    (a cycle lists the whole cycle). Readers for files are in [`io`].
+//! 2. **Analysis**: [`Cpm`] (critical path method: earliest/latest times, slack, one
+//!    critical path) and [`bounds`] (critical-path, resource-energy and pinned-node lower
+//!    bounds).
+//! 3. **Solvers** ([`solver`]), all behind the one [`Scheduler`] trait. Each returns a
+//!    [`Solution`]: the schedule, a proven lower bound, a [`Status`] that says `Optimal` only
+//!    when the makespan meets the bound, and [`Stats`].
+//! 4. **Verification**: [`Schedule::verify`] checks every rule independently of every solver.
+//! 5. **Rendering**: [`render::text_gantt`]; schedules read and write JSON.
+//!
+//! [`profile::Profile`] (a node's resource timeline) and [`generate::Generator`] (seeded
+//! random instances) are the building blocks for new solvers and experiments.
+//!
+//! ## Solvers
+//!
+//! | name | type | guarantee | time |
+//! |---|---|---|---|
+//! | `topological` | [`Topological`] | heuristic baseline | O(n log n + e + n·m·s) |
+//! | `critical-path` | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
+//!
+//! (n tasks, e dependencies, m candidate nodes per task, s timeline steps per placement.)
+//!
+//! ## Units and limits
+//!
+//! Times, durations, capacities and demands are `u64` integers in your own units (ticks,
+//! millicores, MiB). Validation rejects inputs whose durations and delays could overflow a
+//! finish time. No code path recurses over the input's depth, and ties are broken by id, never
+//! by hash order, so the same input always gives the same plan.
+
 #![forbid(unsafe_code)]
 
 pub mod bounds;
@@ -22,3 +94,8 @@ pub use model::{
 pub use schedule::{Assignment, Schedule, ScheduleError};
 pub use solver::{CriticalPath, Scheduler, Solution, SolveError, SolveOptions, Stats, Status, Topological};
 pub use verify::Violation;
+
+/// The README's Rust examples, run as doc tests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,135 @@
+//! Property tests over generated instances: every solver's schedule verifies and is never
+//! shorter than the lower bound; the JSON format round-trips; the generator makes both deep
+//! and wide graphs.
+
+use dagplan::generate::Generator;
+use dagplan::solver::all_solvers;
+use dagplan::{Cpm, Problem, Status, lower_bound};
+use proptest::prelude::*;
+
+/// Generator settings covering the full model: eligibility, per-node durations, delays, 1–4
+/// dimensions, deep and wide shapes.
+fn instances(max_tasks: usize) -> impl Strategy<Value = Problem> {
+    (
+        0..=max_tasks,
+        1usize..=5,
+        1usize..=4,
+        0.0f64..3.0,
+        1usize..=20,
+        0.05f64..1.0,
+        (0.0f64..1.0, 0.0f64..1.0, 0u64..=6),
+        any::<u64>(),
+    )
+        .prop_map(
+            |(
+                tasks,
+                nodes,
+                resources,
+                dependencies,
+                window,
+                tightness,
+                (eligibility, heterogeneity, max_delay),
+                seed,
+            )| {
+                Generator {
+                    tasks,
+                    nodes,
+                    resources,
+                    dependencies,
+                    window,
+                    tightness,
+                    max_duration: 12,
+                    eligibility,
+                    heterogeneity,
+                    max_delay,
+                    seed,
+                }
+                .generate()
+                .expect("generated instances are valid")
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_solver_returns_a_verified_schedule_never_below_the_bound(problem in instances(40)) {
+        let bound = lower_bound(&problem);
+        for solver in all_solvers() {
+            let solution = solver.schedule(&problem).unwrap();
+            prop_assert_eq!(solution.schedule.verify(&problem), Ok(()), "{}", solver.name());
+            prop_assert!(solution.makespan() >= bound);
+            prop_assert!(solution.lower_bound >= bound);
+            prop_assert_eq!(solution.status == Status::Optimal, solution.makespan() == solution.lower_bound);
+        }
+    }
+
+    #[test]
+    fn json_round_trips(problem in instances(30)) {
+        let text = dagplan::io::write_json(&problem);
+        let again = dagplan::io::read_json_str(&text).unwrap();
+        prop_assert_eq!(&again, &problem);
+    }
+
+    #[test]
+    fn cpm_times_are_consistent(problem in instances(40)) {
+        let cpm = Cpm::analyze(&problem);
+        for t in problem.tasks() {
+            prop_assert!(cpm.earliest_start(t) <= cpm.latest_start(t));
+            prop_assert!(cpm.latest_finish(t) <= cpm.length());
+            for e in problem.successors(t) {
+                prop_assert!(cpm.earliest_finish(t) <= cpm.earliest_start(e.task));
+                prop_assert!(cpm.latest_finish(t) <= cpm.latest_start(e.task));
+            }
+        }
+        let path = cpm.critical_path();
+        if let (Some(&first), Some(&last)) = (path.first(), path.last()) {
+            prop_assert_eq!(cpm.earliest_start(first), 0);
+            prop_assert_eq!(cpm.earliest_finish(last), cpm.length());
+            prop_assert!(path.iter().all(|&t| cpm.is_critical(t)));
+        }
+    }
+
+    #[test]
+    fn generation_is_deterministic(seed in any::<u64>()) {
+        let g = Generator { tasks: 50, eligibility: 0.3, heterogeneity: 0.3, max_delay: 4, seed, ..Generator::default() };
+        prop_assert_eq!(g.generate().unwrap(), g.generate().unwrap());
+    }
+}
+
+/// The depth of the DAG (tasks on its longest chain).
+fn depth(problem: &Problem) -> usize {
+    let levels = dagplan::graph::longest_path_to_end(problem, |_| 1, |_, _| 0);
+    levels.into_iter().max().unwrap_or(0) as usize
+}
+
+#[test]
+fn the_generator_makes_deep_and_wide_graphs() {
+    let deep = Generator { tasks: 200, dependencies: 1.0, window: 1, seed: 1, ..Generator::default() };
+    assert_eq!(depth(&deep.generate().unwrap()), 200, "window 1 with one dependency is a chain");
+    let wide = Generator { tasks: 200, dependencies: 0.0, seed: 1, ..Generator::default() };
+    assert_eq!(depth(&wide.generate().unwrap()), 1, "no dependencies: all independent");
+    let mixed = Generator { tasks: 200, dependencies: 2.0, window: 50, seed: 1, ..Generator::default() };
+    let d = depth(&mixed.generate().unwrap());
+    assert!(d > 5 && d < 150, "depth {d}");
+}
+
+#[test]
+fn the_generator_exercises_the_full_model() {
+    let g = Generator {
+        tasks: 300,
+        nodes: 6,
+        resources: 3,
+        eligibility: 0.5,
+        heterogeneity: 0.5,
+        max_delay: 5,
+        seed: 7,
+        ..Generator::default()
+    };
+    let p = g.generate().unwrap();
+    assert!(p.tasks().any(|t| p.eligible_nodes(t).is_some()));
+    assert!(p.tasks().any(|t| p.options(t).any(|(_, d)| d != p.default_duration(t))));
+    assert!(p.tasks().any(|t| p.predecessors(t).iter().any(|e| e.delay > 0)));
+    assert!(p.tasks().any(|t| p.demand(t).get(2).is_some_and(|&g| g > 0)), "some task wants a gpu");
+}
