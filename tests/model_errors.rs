@@ -1,5 +1,7 @@
 //! Every validation error kind, with the names it must carry.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails loudly")]
+
 use dagplan::io::{ParseError, read_json_str};
 use dagplan::{ModelError, NodeSpec, ProblemSpec, TaskSpec};
 

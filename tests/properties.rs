@@ -2,6 +2,8 @@
 //! shorter than the lower bound; the JSON format round-trips; the generator makes both deep
 //! and wide graphs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails loudly")]
+
 use dagplan::generate::Generator;
 use dagplan::solver::all_solvers;
 use dagplan::{Cpm, Problem, Status, lower_bound};
