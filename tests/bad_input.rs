@@ -1,0 +1,351 @@
+//! The bad-input catalogue: malformed and hostile inputs each get the exact error kind, with a
+//! message naming the offending item, and never a panic. Valid but extreme inputs (empty
+//! problems, huge numbers, 100,000-task chains) are solved and verified.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails loudly")]
+
+use dagplan::io::{ParseError, read_json_file, read_json_str};
+use dagplan::solver::all_solvers;
+use dagplan::{ModelError, Problem};
+
+const NODES: &str = r#"[{"name": "n1", "capacity": {"cpu": 4, "memory": 16}}, {"name": "n2", "capacity": {"cpu": 2}}]"#;
+
+fn with_tasks(tasks: &str) -> String {
+    format!(r#"{{"nodes": {NODES}, "tasks": {tasks}}}"#)
+}
+
+/// Reads text that must fail validation; returns the model error and the full message.
+fn invalid(text: &str) -> (ModelError, String) {
+    match read_json_str(text) {
+        Err(e @ ParseError::Invalid { .. }) => {
+            let message = e.to_string();
+            let ParseError::Invalid { source, .. } = e else { unreachable!() };
+            (source, message)
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+/// Reads text that must fail to parse; returns (line, message).
+fn syntax(text: &str) -> (usize, String) {
+    match read_json_str(text) {
+        Err(e @ ParseError::Syntax { .. }) => {
+            let message = e.to_string();
+            let ParseError::Syntax { line, .. } = e else { unreachable!() };
+            (line, message)
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+/// Solves with every solver and verifies.
+fn solve_all(problem: &Problem) -> Vec<u64> {
+    all_solvers()
+        .iter()
+        .map(|s| {
+            let solution = s.schedule(problem).unwrap();
+            assert_eq!(solution.schedule.verify(problem), Ok(()), "{}", s.name());
+            assert!(solution.makespan() >= solution.lower_bound);
+            solution.makespan()
+        })
+        .collect()
+}
+
+#[test]
+fn two_task_cycle() {
+    let (e, m) = invalid(&with_tasks(
+        r#"[{"name": "a", "duration": 1, "after": ["b"]}, {"name": "b", "duration": 1, "after": ["a"]}]"#,
+    ));
+    assert_eq!(e, ModelError::Cycle { tasks: vec!["a".into(), "b".into()] });
+    assert!(m.contains("a -> b -> a"), "{m}");
+}
+
+#[test]
+fn self_loop() {
+    let (e, m) = invalid(&with_tasks(r#"[{"name": "me", "duration": 1, "after": ["me"]}]"#));
+    assert_eq!(e, ModelError::Cycle { tasks: vec!["me".into()] });
+    assert!(m.contains("me -> me"), "{m}");
+}
+
+#[test]
+fn self_loop_in_object_form_with_delay() {
+    let (e, _) = invalid(&with_tasks(r#"[{"name": "me", "duration": 1, "after": [{"task": "me", "delay": 3}]}]"#));
+    assert_eq!(e, ModelError::Cycle { tasks: vec!["me".into()] });
+}
+
+#[test]
+fn long_cycle_behind_a_valid_prefix() {
+    let mut tasks: Vec<String> = (0..5000).map(|i| format!(r#"{{"name": "p{i}", "duration": 1}}"#)).collect();
+    tasks.push(r#"{"name": "c0", "duration": 1, "after": ["p0", "c2999"]}"#.into());
+    tasks.extend((1..3000).map(|i| format!(r#"{{"name": "c{i}", "duration": 1, "after": ["c{}"]}}"#, i - 1)));
+    let (e, m) = invalid(&with_tasks(&format!("[{}]", tasks.join(","))));
+    let ModelError::Cycle { tasks } = e else { panic!("expected a cycle") };
+    assert_eq!(tasks.len(), 3000);
+    assert_eq!(tasks[0], "c0");
+    assert!(m.contains("c2999 -> c0"), "the message closes the cycle");
+}
+
+#[test]
+fn unknown_dependency() {
+    let (e, m) = invalid(&with_tasks(r#"[{"name": "a", "duration": 1, "after": ["ghost"]}]"#));
+    assert_eq!(e, ModelError::UnknownTask { task: "a".into(), dependency: "ghost".into() });
+    assert!(m.contains("`ghost`"));
+}
+
+#[test]
+fn unknown_eligible_node() {
+    let (e, m) = invalid(&with_tasks(r#"[{"name": "a", "duration": 1, "nodes": ["n9"]}]"#));
+    assert_eq!(e, ModelError::UnknownNode { task: "a".into(), node: "n9".into() });
+    assert!(m.contains("`n9`"));
+}
+
+#[test]
+fn unknown_node_in_durations() {
+    let (e, _) = invalid(&with_tasks(r#"[{"name": "a", "duration": 1, "durations": {"gpu-box": 2}}]"#));
+    assert_eq!(e, ModelError::UnknownNode { task: "a".into(), node: "gpu-box".into() });
+}
+
+#[test]
+fn unknown_resource_with_declared_resources() {
+    let text = r#"{"resources": ["cpu"], "nodes": [{"name": "n", "capacity": {"cpu": 1}}], "tasks": [{"name": "a", "duration": 1, "demand": {"gpu": 1}}]}"#;
+    let (e, m) = invalid(text);
+    assert_eq!(e, ModelError::UnknownResource { owner: "task `a`".into(), resource: "gpu".into() });
+    assert!(m.contains("`gpu`"));
+}
+
+#[test]
+fn duplicate_task_names() {
+    let (e, m) = invalid(&with_tasks(r#"[{"name": "a", "duration": 1}, {"name": "a", "duration": 2}]"#));
+    assert_eq!(e, ModelError::DuplicateName { kind: "task", name: "a".into() });
+    assert!(m.contains("`a`"));
+}
+
+#[test]
+fn duplicate_node_names() {
+    let (e, _) = invalid(r#"{"nodes": [{"name": "n"}, {"name": "n"}], "tasks": []}"#);
+    assert_eq!(e, ModelError::DuplicateName { kind: "node", name: "n".into() });
+}
+
+#[test]
+fn duplicate_resource_names() {
+    let (e, _) = invalid(r#"{"resources": ["cpu", "cpu"], "nodes": [], "tasks": []}"#);
+    assert_eq!(e, ModelError::DuplicateName { kind: "resource", name: "cpu".into() });
+}
+
+#[test]
+fn duplicate_dependency() {
+    let (e, _) = invalid(&with_tasks(
+        r#"[{"name": "a", "duration": 1}, {"name": "b", "duration": 1, "after": ["a", {"task": "a", "delay": 1}]}]"#,
+    ));
+    assert_eq!(e, ModelError::DuplicateDependency { task: "b".into(), dependency: "a".into() });
+}
+
+#[test]
+fn task_too_big_for_every_node() {
+    let (e, m) = invalid(&with_tasks(r#"[{"name": "whale", "duration": 1, "demand": {"cpu": 64}}]"#));
+    assert_eq!(
+        e,
+        ModelError::DoesNotFit {
+            task: "whale".into(),
+            resource: "cpu".into(),
+            demand: 64,
+            node: "n1".into(),
+            capacity: 4
+        }
+    );
+    assert!(m.contains("`whale`") && m.contains("cpu") && m.contains("`n1`"), "{m}");
+}
+
+#[test]
+fn empty_eligible_list() {
+    let (e, m) = invalid(&with_tasks(r#"[{"name": "nowhere", "duration": 1, "nodes": []}]"#));
+    assert_eq!(e, ModelError::NoEligibleNode { task: "nowhere".into() });
+    assert!(m.contains("`nowhere`"));
+}
+
+#[test]
+fn zero_capacity_nodes() {
+    let text = r#"{"nodes": [{"name": "z1", "capacity": {"cpu": 0}}, {"name": "z2"}], "tasks": [
+        {"name": "free", "duration": 3},
+        {"name": "needy", "duration": 3, "demand": {"cpu": 1}}]}"#;
+    let (e, _) = invalid(text);
+    assert!(matches!(e, ModelError::DoesNotFit { ref task, capacity: 0, .. } if task == "needy"), "{e}");
+    let ok = read_json_str(
+        r#"{"nodes": [{"name": "z1", "capacity": {"cpu": 0}}], "tasks": [{"name": "free", "duration": 3}]}"#,
+    )
+    .unwrap();
+    assert!(solve_all(&ok).iter().all(|&m| m == 3));
+}
+
+#[test]
+fn huge_capacities_and_demands_near_the_integer_limit() {
+    let max = u64::MAX;
+    let text = format!(
+        r#"{{"nodes": [{{"name": "big", "capacity": {{"cpu": {max}}}}}], "tasks": [
+        {{"name": "a", "duration": 2, "demand": {{"cpu": {max}}}}},
+        {{"name": "b", "duration": 2, "demand": {{"cpu": {}}}}},
+        {{"name": "c", "duration": 2, "demand": {{"cpu": 1}}}}]}}"#,
+        max - 1
+    );
+    let problem = read_json_str(&text).unwrap();
+    // No two of them fit together: a alone uses everything, b + c = MAX still fits.
+    for makespan in solve_all(&problem) {
+        assert!((4..=6).contains(&makespan), "{makespan}");
+    }
+}
+
+#[test]
+fn durations_that_overflow_when_summed() {
+    let half = u64::MAX / 2 + 1;
+    let (e, m) =
+        invalid(&with_tasks(&format!(r#"[{{"name": "a", "duration": {half}}}, {{"name": "b", "duration": {half}}}]"#)));
+    assert!(matches!(e, ModelError::Overflow { .. }), "{e}");
+    assert!(m.contains("overflow"), "{m}");
+}
+
+#[test]
+fn delays_that_overflow() {
+    let text = with_tasks(&format!(
+        r#"[{{"name": "a", "duration": 1}}, {{"name": "b", "duration": 1, "after": [{{"task": "a", "delay": {}}}]}}]"#,
+        u64::MAX
+    ));
+    assert!(matches!(invalid(&text).0, ModelError::Overflow { .. }));
+}
+
+#[test]
+fn number_above_u64() {
+    let (line, m) = syntax("{\"nodes\": [],\n\"tasks\": [{\"name\": \"a\", \"duration\": 18446744073709551616}]}");
+    assert_eq!(line, 2);
+    assert!(m.contains("<input>:2:"), "{m}");
+}
+
+#[test]
+fn negative_duration() {
+    let (line, m) = syntax("{\"nodes\": [],\n\"tasks\": [\n{\"name\": \"a\", \"duration\": -5}]}");
+    assert_eq!(line, 3);
+    assert!(m.contains("expected u64"), "{m}");
+}
+
+#[test]
+fn fractional_duration() {
+    let (_, m) = syntax(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1.5}]}"#);
+    assert!(m.contains("expected u64"), "{m}");
+}
+
+#[test]
+fn wrong_types() {
+    let (_, m) = syntax(r#"{"nodes": [], "tasks": [{"name": "a", "duration": "10"}]}"#);
+    assert!(m.contains("invalid type: string"), "{m}");
+    let (_, m) = syntax(r#"{"nodes": {"name": "n"}, "tasks": []}"#);
+    assert!(m.contains("expected a sequence"), "{m}");
+    let (_, m) = syntax(r#"{"nodes": [{"name": 7}], "tasks": []}"#);
+    assert!(m.contains("expected a string"), "{m}");
+}
+
+#[test]
+fn truncated_file() {
+    let full = dagplan::example::FIVE_TASKS_JSON;
+    let cut = &full[..full.len() / 2];
+    let (line, m) = syntax(cut);
+    assert!(line > 1, "{m}");
+    assert!(m.contains("EOF"), "{m}");
+}
+
+#[test]
+fn empty_and_non_object_input() {
+    let (_, m) = syntax("");
+    assert!(m.contains("EOF"), "{m}");
+    let (_, m) = syntax("42");
+    assert!(m.contains("expected struct ProblemSpec"), "{m}");
+    let (_, m) = syntax("[1, 2, 3]");
+    assert!(m.contains("expected a sequence"), "{m}");
+}
+
+#[test]
+fn missing_required_fields() {
+    let (_, m) = syntax(r#"{"nodes": []}"#);
+    assert!(m.contains("missing field `tasks`"), "{m}");
+    let (_, m) = syntax(r#"{"nodes": [], "tasks": [{"name": "a"}]}"#);
+    assert!(m.contains("missing field `duration`"), "{m}");
+}
+
+#[test]
+fn unknown_fields_at_every_level() {
+    for text in [
+        r#"{"nodes": [], "tasks": [], "deadline": 5}"#,
+        r#"{"nodes": [{"name": "n", "cores": 4}], "tasks": []}"#,
+        r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "priority": 1}]}"#,
+    ] {
+        let (_, m) = syntax(text);
+        assert!(m.contains("unknown field"), "{m}");
+    }
+}
+
+#[test]
+fn duplicate_keys_in_maps() {
+    let (_, m) = syntax(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "demand": {"cpu": 1, "cpu": 9}}]}"#);
+    assert!(m.contains("duplicate key `cpu`"), "{m}");
+}
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
+    // The dependency list is read through serde's buffered (untagged) path, the deepest one.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let text = format!(r#"{{"nodes": [], "tasks": [{{"name": "a", "duration": 1, "after": {deep}}}]}}"#);
+    let (_, m) = syntax(&text);
+    assert!(m.contains("recursion limit"), "{m}");
+}
+
+#[test]
+fn non_utf8_file() {
+    let path = std::env::temp_dir().join(format!("dagplan-catalogue-{}.json", std::process::id()));
+    std::fs::write(&path, b"{\"nodes\": [], \"tasks\": [{\"name\": \"caf\xe9\", \"duration\": 1}]}").unwrap();
+    let e = read_json_file(&path).unwrap_err();
+    std::fs::remove_file(&path).ok();
+    assert!(matches!(e, ParseError::Syntax { line: 1, .. }), "{e:?}");
+    assert!(e.to_string().contains("UTF-8") && e.to_string().contains("dagplan-catalogue"), "{e}");
+}
+
+#[test]
+fn missing_file() {
+    let e = read_json_file("/no/such/dir/plan.json").unwrap_err();
+    assert!(matches!(e, ParseError::Io { .. }));
+    assert!(e.to_string().contains("/no/such/dir/plan.json"));
+}
+
+#[test]
+fn duration_for_an_ineligible_node() {
+    let (e, _) = invalid(&with_tasks(r#"[{"name": "a", "duration": 1, "nodes": ["n1"], "durations": {"n2": 1}}]"#));
+    assert_eq!(e, ModelError::DurationForIneligibleNode { task: "a".into(), node: "n2".into() });
+}
+
+#[test]
+fn empty_problem_has_makespan_zero() {
+    let problem = read_json_str(r#"{"nodes": [], "tasks": []}"#).unwrap();
+    assert!(solve_all(&problem).iter().all(|&m| m == 0));
+}
+
+#[test]
+fn a_chain_of_100000_tasks_is_solved_without_recursion() {
+    let tasks: Vec<String> = (0..100_000)
+        .map(|i| {
+            if i == 0 {
+                r#"{"name": "t0", "duration": 1, "demand": {"cpu": 1}}"#.to_owned()
+            } else {
+                format!(r#"{{"name": "t{i}", "duration": 1, "demand": {{"cpu": 1}}, "after": [{{"task": "t{}", "delay": 1}}]}}"#, i - 1)
+            }
+        })
+        .collect();
+    let problem = read_json_str(&with_tasks(&format!("[{}]", tasks.join(",")))).unwrap();
+    assert_eq!(dagplan::lower_bound(&problem), 100_000);
+    assert!(solve_all(&problem).iter().all(|&m| m == 100_000), "co-located chain pays no delays");
+}
+
+#[test]
+fn zero_duration_tasks_are_fine() {
+    let problem = read_json_str(&with_tasks(
+        r#"[{"name": "gate", "duration": 0, "demand": {"cpu": 4}}, {"name": "work", "duration": 5, "demand": {"cpu": 4}, "after": ["gate"]}]"#,
+    ))
+    .unwrap();
+    assert!(solve_all(&problem).iter().all(|&m| m == 5));
+}
