@@ -2,7 +2,13 @@
 //! message naming the offending item, and never a panic. Valid but extreme inputs (empty
 //! problems, huge numbers, 100,000-task chains) are solved and verified.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "a test fails loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly"
+)]
 
 use dagplan::io::{ParseError, read_json_file, read_json_str};
 use dagplan::solver::all_solvers;
