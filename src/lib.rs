@@ -4,6 +4,7 @@
 pub mod bounds;
 pub mod example;
 pub mod generate;
+pub mod harness;
 pub mod graph;
 pub mod io;
 pub mod model;
