@@ -3,7 +3,25 @@
 use std::fmt::Write;
 
 use super::{Outcome, Record, Summary, deviation_percent};
-use crate::solver::Status;
+use crate::solver::{Solution, Status};
+
+/// The header of the solver table ([`solver_row`]).
+pub fn solver_header() -> String {
+    format!("{:<14} {:>9} {:>12} {:>9} {:>8} {:>11}", "solver", "makespan", "lower bound", "status", "gap", "time")
+}
+
+/// One row of the solver table: name, makespan, proven lower bound, status, gap, time.
+pub fn solver_row(solver: &str, solution: &Solution) -> String {
+    format!(
+        "{:<14} {:>9} {:>12} {:>9} {:>7.2}% {:>11}",
+        solver,
+        solution.makespan(),
+        solution.lower_bound,
+        format!("{:?}", solution.status),
+        100.0 * solution.gap(),
+        human_time(solution.stats.elapsed.as_secs_f64())
+    )
+}
 
 /// The header of the per-instance CSV ([`csv_row`]).
 pub const CSV_HEADER: &str = "set,instance,solver,tasks,nodes,status,makespan,lower_bound,cp_bound,\

@@ -7,7 +7,7 @@
 //! ```
 //!
 //! A value `a..b` is an open instance: `a` is the best proven lower bound, `b` the best known
-//! makespan. Fields may carry spaces around them; blank lines are skipped; the header is
+//! makespan. `..b` (no lower bound published, as for some j60 instances) reads as `0..b`. Fields may carry spaces around them; blank lines are skipped; the header is
 //! required (compared without case or spaces); a problem listed twice is an error.
 
 use std::collections::BTreeMap;
@@ -48,6 +48,7 @@ impl fmt::Display for Optimum {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.value() {
             Some(v) => write!(f, "{v}"),
+            None if self.lower == 0 => write!(f, "..{}", self.upper),
             None => write!(f, "{}..{}", self.lower, self.upper),
         }
     }
@@ -128,7 +129,7 @@ pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Optima, ParseError
                 n,
                 value_column,
                 format!(
-                    "expected the optimum of `{name}`: an integer, or `a..b` with integers a <= b, found `{}`",
+                    "expected the optimum of `{name}`: an integer, or `a..b` with integers a <= b (`..b`: no lower bound), found `{}`",
                     value.trim()
                 ),
             )
@@ -151,7 +152,8 @@ fn parse_value(text: &str) -> Option<Optimum> {
     };
     match text.split_once("..") {
         Some((a, b)) => {
-            let (lower, upper) = (integer(a)?, integer(b)?);
+            let lower = if a.trim().is_empty() { 0 } else { integer(a)? };
+            let upper = integer(b)?;
             (lower <= upper).then_some(Optimum { lower, upper })
         }
         None => integer(text).map(Optimum::exact),
@@ -171,6 +173,9 @@ mod tests {
         assert_eq!(o.get("Mk02.fjs").unwrap().to_string(), "24..26");
         assert!(!o.get("Mk02.fjs").unwrap().is_known());
         assert_eq!(o.get("Mk03.fjs"), None);
+        let o = parse("problem,optimum\nj6042_1.sm,..83\n").unwrap();
+        assert_eq!(o.get("j6042_1.sm"), Some(Optimum { lower: 0, upper: 83 }));
+        assert_eq!(o.get("j6042_1.sm").unwrap().to_string(), "..83");
     }
 
     #[test]
@@ -181,6 +186,7 @@ mod tests {
             ("problem,optimum\na.sm 3\n", "2:1: expected `problem,optimum`, found `a.sm 3` (no comma)"),
             ("problem,optimum\na.sm,x\n", "2:6: expected the optimum of `a.sm`: an integer, or `a..b`"),
             ("problem,optimum\na.sm,9..3\n", "found `9..3`"),
+            ("problem,optimum\na.sm,9..\n", "found `9..`"),
             ("problem,optimum\na.sm,99999999999999999999\n", "2:6: expected the optimum"),
             ("problem,optimum\na.sm,3\na.sm,3\n", "3:1: expected each problem once, found `a.sm` again"),
             ("problem,optimum\n,3\n", "2:1: expected a problem name"),
