@@ -107,8 +107,15 @@ fn generated(c: &mut Criterion) {
     let mut group = c.benchmark_group("generated");
     group.sample_size(10).warm_up_time(Duration::from_secs(1));
     for tasks in [1_000usize, 10_000, 100_000] {
-        let generator =
-            Generator { tasks, nodes: 16, resources: 2, dependencies: 2.0, window: 50, seed: 1, ..Generator::default() };
+        let generator = Generator {
+            tasks,
+            nodes: 16,
+            resources: 2,
+            dependencies: 2.0,
+            window: 50,
+            seed: 1,
+            ..Generator::default()
+        };
         let problem = match generator.generate() {
             Ok(p) => [p],
             Err(e) => {

@@ -4,8 +4,8 @@
 pub mod bounds;
 pub mod example;
 pub mod generate;
-pub mod harness;
 pub mod graph;
+pub mod harness;
 pub mod io;
 pub mod model;
 pub mod profile;

@@ -5,6 +5,8 @@
 //!
 //! Each test skips with a printed note when the data is absent.
 
+#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers fail loudly on broken fixtures")]
+
 use std::path::PathBuf;
 
 use dagplan::harness::{InstanceSet, run_instance};

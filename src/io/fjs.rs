@@ -110,7 +110,10 @@ mod tests {
             ("", "1:0: expected an integer job count"),
             ("1 2 x\n", "1:5: expected the average number of machines per operation (a number), found `x`"),
             ("1 2\n1 0\n", "2:3: expected at least one machine for operation 1 of job 1"),
-            ("1 2\n1 3 1 1 2 1 1 1\n", "2:3: expected the integer number of machines of operation 1 of job 1 of at most 2"),
+            (
+                "1 2\n1 3 1 1 2 1 1 1\n",
+                "2:3: expected the integer number of machines of operation 1 of job 1 of at most 2",
+            ),
             ("1 2\n1 1 3 1\n", "2:5: expected a machine (1 to 2) of operation 1 of job 1 between 1 and 2, found 3"),
             ("1 2\n1 2 1 1 1 2\n", "2:9: machine 1 is listed twice for operation 1 of job 1"),
             ("1 2\n2 1 1 1\n", "2:8: expected the integer number of machines of operation 2 of job 1, found the end"),

@@ -62,7 +62,10 @@ pub enum ParseError {
         message: String,
     },
     /// The file's format could not be told from its name (and none was given).
-    #[error("{file}: unknown problem format (expected a file ending in {}); name the format explicitly", Format::EXTENSIONS)]
+    #[error(
+        "{file}: unknown problem format (expected a file ending in {}); name the format explicitly",
+        Format::EXTENSIONS
+    )]
     UnknownFormat {
         /// The file.
         file: Source,
@@ -213,7 +216,8 @@ impl FromStr for Format {
 /// Reads a problem file in the format its extension names ([`Format::from_path`]).
 pub fn read_problem(path: impl AsRef<Path>) -> Result<Problem, ParseError> {
     let path = path.as_ref();
-    let format = Format::from_path(path).ok_or_else(|| ParseError::UnknownFormat { file: Source::File(path.into()) })?;
+    let format =
+        Format::from_path(path).ok_or_else(|| ParseError::UnknownFormat { file: Source::File(path.into()) })?;
     read_problem_as(path, format)
 }
 

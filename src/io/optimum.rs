@@ -100,12 +100,8 @@ pub fn parse(text: &str) -> Result<Optima, ParseError> {
 }
 
 pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Optima, ParseError> {
-    let error = |line: usize, column: usize, message: String| ParseError::Syntax {
-        file: file.clone(),
-        line,
-        column,
-        message,
-    };
+    let error =
+        |line: usize, column: usize, message: String| ParseError::Syntax { file: file.clone(), line, column, message };
     let mut lines = numbered_lines(text).filter(|(_, l)| !l.trim().is_empty());
     match lines.next() {
         Some((_, header)) if squash(header) == "problem,optimum" => {}

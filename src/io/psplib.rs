@@ -108,7 +108,8 @@ pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseErro
         req.finish(&format!("the end of job {j}'s requests/durations line"))?;
     }
     if let Some(&(number, line)) = req_lines.next() {
-        let message = format!("expected the line of `*` ending the requests/durations after job {n}, found `{}`", line.trim());
+        let message =
+            format!("expected the line of `*` ending the requests/durations after job {n}, found `{}`", line.trim());
         return Err(ParseError::Syntax { file: file.clone(), line: number, column: 1, message });
     }
 
@@ -155,13 +156,16 @@ fn section<'a>(
     Ok(Tokens::new(file, body.iter().copied(), false).end_at(end_line))
 }
 
+/// Numbered lines of a file.
+type Lines<'b, 'a> = &'b [(usize, &'a str)];
+
 /// The body lines of a section (see [`section`]) and the line that closes it (the `*` line,
 /// or the last line of the file).
 fn section_lines<'a, 'b>(
     lines: &'b [(usize, &'a str)],
     title: &str,
     end: &Tokens<'_>,
-) -> Result<(&'b [(usize, &'a str)], usize), ParseError> {
+) -> Result<(Lines<'b, 'a>, usize), ParseError> {
     let Some(at) = lines.iter().position(|(_, l)| l.trim_start().starts_with(title)) else {
         return Err(end.error_at_end(format!("expected a section `{title}`, found none")));
     };
@@ -193,7 +197,9 @@ fn expect_one_mode(tokens: &mut Tokens<'_>, j: usize) -> Result<(), ParseError> 
     match at {
         Some(at) if modes != 1 => Err(tokens.error(
             at,
-            format!("expected 1 mode for job {j} (single-mode .sm file), found {modes}: multi-mode files are not supported"),
+            format!(
+                "expected 1 mode for job {j} (single-mode .sm file), found {modes}: multi-mode files are not supported"
+            ),
         )),
         _ => Ok(()),
     }
@@ -254,11 +260,20 @@ RESOURCEAVAILABILITIES:
             (SMALL.replace("PRECEDENCE", "PRECEDENTS"), "expected a section `PRECEDENCE RELATIONS:`, found none"),
             (SMALL.replace("   2        1          1", "   2        2          1"), "11:13: expected 1 mode for job 2"),
             (SMALL.replace("   3        1          1 ", "   4        1          1 "), "12:4: expected job number 3"),
-            (SMALL.replace("2   3\n", "2   9\n"), "10:40: expected a successor of job 1 (a job number) between 1 and 4"),
+            (
+                SMALL.replace("2   3\n", "2   9\n"),
+                "10:40: expected a successor of job 1 (a job number) between 1 and 4",
+            ),
             (SMALL.replace("  3      1     4 ", "  3      1     x "), "20:16: expected job 3's integer duration"),
-            (SMALL.replace("  3      1     4       1    1", "  3      1     4       1"), "20:25: expected job 3's integer request for renewable resource R 2, found the end of the line"),
+            (
+                SMALL.replace("  3      1     4       1    1", "  3      1     4       1"),
+                "20:25: expected job 3's integer request for renewable resource R 2, found the end of the line",
+            ),
             (SMALL.replace("    2    2\n", "    2\n"), "expected the integer availability of renewable resource R 2"),
-            (SMALL.replace("  4      1     0       0    0\n", "  4      1     0       0    0  7\n"), "21:32: expected the end of job 4's requests/durations line, found `7`"),
+            (
+                SMALL.replace("  4      1     0       0    0\n", "  4      1     0       0    0  7\n"),
+                "21:32: expected the end of job 4's requests/durations line, found `7`",
+            ),
         ];
         for (text, want) in cases {
             let e = parse(&text).unwrap_err().to_string();

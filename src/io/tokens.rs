@@ -99,7 +99,8 @@ impl<'a> Tokens<'a> {
     /// `expected`.
     pub fn u64(&mut self, expected: &str) -> Result<u64, ParseError> {
         let token = self.token(expected)?;
-        parse_u64(token.text).map_err(|why| self.error(token, format!("expected {expected}, found `{}`{why}", token.text)))
+        parse_u64(token.text)
+            .map_err(|why| self.error(token, format!("expected {expected}, found `{}`{why}", token.text)))
     }
 
     /// Reads a non-negative integer that must fit `usize` and be at most `max` (a count).
