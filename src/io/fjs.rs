@@ -46,6 +46,14 @@ pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseErro
             ));
         }
     }
+    // A machine count beyond the number of values in the file is malformed (and checked
+    // before any node is made, so it is an error rather than a huge allocation).
+    if machines > tokens.remaining() {
+        let have = tokens.remaining();
+        return Err(tokens.error_at_end(format!(
+            "expected a machine count no larger than the {have} numbers that follow the header, found {machines}"
+        )));
+    }
     let mut spec = ProblemSpec::new().resources(["machine"]);
     for m in 1..=machines {
         spec = spec.node(NodeSpec::new(format!("m{m}")).capacity("machine", 1));
@@ -109,6 +117,7 @@ mod tests {
         let cases = [
             ("", "1:0: expected an integer job count"),
             ("1 2 x\n", "1:5: expected the average number of machines per operation (a number), found `x`"),
+            ("1 99999999999\n1 1 1 1\n", "2:8: expected a machine count no larger than the 4 numbers"),
             ("1 2\n1 0\n", "2:3: expected at least one machine for operation 1 of job 1"),
             (
                 "1 2\n1 3 1 1 2 1 1 1\n",

@@ -43,8 +43,19 @@ pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseErro
     let mut tokens = Tokens::whole(file, text, true);
     let jobs = tokens.count("an integer job count (the first number of the file)", usize::MAX)?;
     let machines = tokens.count("an integer machine count (the second number of the file)", usize::MAX)?;
-    if machines == 0 && jobs > 0 {
-        return Err(tokens.error_at_end("expected at least one machine, found a machine count of 0".into()));
+    if jobs == 0 || machines == 0 {
+        return Err(tokens.error_at_end(format!(
+            "expected at least one job and one machine, found {jobs} jobs and {machines} machines"
+        )));
+    }
+    // The file must hold 2 numbers per operation: checked before any node is made, so a
+    // huge machine count is an error, not an allocation.
+    let needed = jobs.checked_mul(machines).and_then(|n| n.checked_mul(2));
+    if needed.is_none_or(|n| n > tokens.remaining()) {
+        let have = tokens.remaining();
+        return Err(tokens.error_at_end(format!(
+            "expected {jobs} jobs × {machines} machines × 2 numbers after the header, found only {have}"
+        )));
     }
     let mut spec = ProblemSpec::new().resources(["machine"]);
     for m in 0..machines as u64 {
@@ -87,9 +98,14 @@ mod tests {
         let cases = [
             ("# only a comment\n", "1:17: expected an integer job count"),
             ("2 x\n", "1:3: expected an integer machine count (the second number of the file), found `x`"),
-            ("1 0\n", "expected at least one machine"),
+            ("1 0\n", "expected at least one job and one machine, found 1 jobs and 0 machines"),
+            ("0 9\n", "expected at least one job and one machine"),
+            (
+                "2 99999999999\n1 2\n",
+                "2:4: expected 2 jobs × 99999999999 machines × 2 numbers after the header, found only 2",
+            ),
             ("1 2\n0 3 2 4\n", "2:5: expected the machine (0 to 1) of operation 2 of job 1 between 0 and 1, found 2"),
-            ("1 2\n0 3 1\n", "2:6: expected the integer duration of operation 2 of job 1, found the end"),
+            ("1 2\n0 3 1\n", "2:6: expected 1 jobs × 2 machines × 2 numbers after the header, found only 3"),
             ("1 1\n0 -3\n", "2:3: expected the integer duration of operation 1 of job 1, found `-3`"),
             ("1 1\n0 3 0\n", "2:5: expected the end of the file after 1 jobs of 1 operations, found `0`"),
         ];

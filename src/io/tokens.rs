@@ -79,6 +79,11 @@ impl<'a> Tokens<'a> {
         self
     }
 
+    /// Number of tokens not yet read.
+    pub fn remaining(&self) -> usize {
+        self.tokens.len().saturating_sub(self.next)
+    }
+
     /// The next token without consuming it.
     pub fn peek(&self) -> Option<Token<'a>> {
         self.tokens.get(self.next).copied()
