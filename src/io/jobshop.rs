@@ -48,13 +48,13 @@ pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseErro
             "expected at least one job and one machine, found {jobs} jobs and {machines} machines"
         )));
     }
-    // The file must hold 2 numbers per operation: checked before any node is made, so a
-    // huge machine count is an error, not an allocation.
-    let needed = jobs.checked_mul(machines).and_then(|n| n.checked_mul(2));
-    if needed.is_none_or(|n| n > tokens.remaining()) {
+    // Each machine appears at least once per job, so a machine count beyond the number of
+    // values in the file is malformed; checked before any node is made, so a huge count is an
+    // error rather than a huge allocation.
+    if machines > tokens.remaining() {
         let have = tokens.remaining();
         return Err(tokens.error_at_end(format!(
-            "expected {jobs} jobs × {machines} machines × 2 numbers after the header, found only {have}"
+            "expected a machine count no larger than the {have} numbers that follow the header, found {machines}"
         )));
     }
     let mut spec = ProblemSpec::new().resources(["machine"]);
@@ -105,7 +105,7 @@ mod tests {
                 "2:4: expected 2 jobs × 99999999999 machines × 2 numbers after the header, found only 2",
             ),
             ("1 2\n0 3 2 4\n", "2:5: expected the machine (0 to 1) of operation 2 of job 1 between 0 and 1, found 2"),
-            ("1 2\n0 3 1\n", "2:6: expected 1 jobs × 2 machines × 2 numbers after the header, found only 3"),
+            ("1 2\n0 3 1\n", "2:6: expected the integer duration of operation 2 of job 1, found the end"),
             ("1 1\n0 -3\n", "2:3: expected the integer duration of operation 1 of job 1, found `-3`"),
             ("1 1\n0 3 0\n", "2:5: expected the end of the file after 1 jobs of 1 operations, found `0`"),
         ];
