@@ -102,7 +102,7 @@ mod tests {
             ("0 9\n", "expected at least one job and one machine"),
             (
                 "2 99999999999\n1 2\n",
-                "2:4: expected 2 jobs × 99999999999 machines × 2 numbers after the header, found only 2",
+                "2:4: expected a machine count no larger than the 2 numbers that follow the header",
             ),
             ("1 2\n0 3 2 4\n", "2:5: expected the machine (0 to 1) of operation 2 of job 1 between 0 and 1, found 2"),
             ("1 2\n0 3 1\n", "2:6: expected the integer duration of operation 2 of job 1, found the end"),
