@@ -115,7 +115,8 @@ fn run() -> Result<(), String> {
     let terminal = std::io::stderr().is_terminal();
     let mut summaries = Vec::new();
     for set in &sets {
-        let instances = &set.instances[..args.limit.unwrap_or(usize::MAX).min(set.instances.len())];
+        let count = args.limit.unwrap_or(usize::MAX).min(set.instances.len());
+        let instances = set.instances.get(..count).unwrap_or(&[]);
         let mut records: Vec<Vec<Record>> = vec![Vec::new(); solvers.len()];
         for (i, path) in instances.iter().enumerate() {
             let name = file_name(path);

@@ -3,7 +3,7 @@
 //! Tiny job shops: a single job (the makespan is the sum of its durations, every solver is
 //! optimal) and two jobs sharing one machine (makespan = total work, above the critical path).
 
-#![expect(clippy::unwrap_used, reason = "test helpers fail loudly on broken fixtures")]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test helpers fail loudly on broken fixtures")]
 
 use std::path::PathBuf;
 

@@ -5,7 +5,12 @@
 //!
 //! Each test skips with a printed note when the data is absent.
 
-#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers fail loudly on broken fixtures")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly on broken fixtures"
+)]
 
 use std::path::PathBuf;
 

@@ -3,7 +3,7 @@
 //! a letter or whitespace, a huge number inserted), give `Ok` or a `ParseError`, and every
 //! syntax error names a line inside the text. Deterministic (SplitMix64, fixed seeds).
 
-#![expect(clippy::panic, reason = "test helpers fail loudly")]
+#![allow(clippy::panic, clippy::indexing_slicing, reason = "test helpers fail loudly")]
 
 use dagplan::generate::SplitMix64;
 use dagplan::io::{Format, ParseError, optimum, parse_problem};
