@@ -10,7 +10,9 @@
 //!
 //! The file is read as a token stream, so successor lists may wrap over several lines;
 //! errors still name the line and column of the offending token. Jobs are numbered from 1
-//! in file order; the dummy jobs are kept (see [`super::rcpsp`]).
+//! in file order and named `j1..jn`; the node is `project` and the resources `R1..Rk`. The
+//! dummy source and sink jobs (duration 0, no demand) are kept: task `jN` is job `N` of the
+//! file, and the makespan equals the published one.
 
 use std::collections::HashSet;
 use std::path::Path;

@@ -26,8 +26,9 @@
 //! renewable resources become dimensions (non-renewable and doubly constrained columns are
 //! read and checked, then dropped: with a single mode they do not constrain the schedule).
 //! A job with more than one mode is rejected (multi-mode `.mm` files are another problem).
-//! The dummy source and sink jobs are kept (see [`super::rcpsp`]); the makespan equals the
-//! published one.
+//! Tasks are `j1..jn` after the job numbers, the node is `project` and the resources
+//! `R1..Rk`. The dummy source and sink jobs (duration 0, no demand) are kept: task `jN` is
+//! job `N` of the file, and the makespan equals the published one.
 
 use std::collections::HashSet;
 use std::path::Path;
