@@ -157,8 +157,11 @@ fn run() -> Result<(), String> {
             summaries.push(summary);
         }
     }
+    let limit = args.options.time_limit.map_or_else(|| "none".to_owned(), |l| format!("{} s", l.as_secs_f64()));
+    let threads = if args.options.threads == 0 { "all".to_owned() } else { args.options.threads.to_string() };
+    let header = format!("solvers {}; time limit {limit} per instance; threads {threads}\n\n", args.solvers.join(", "));
     // One write: a closed pipe (`| head`) is then not a panic.
-    let _ = std::io::stdout().write_all(format!("{}\n", summary_table(&summaries)).as_bytes());
+    let _ = std::io::stdout().write_all(format!("{header}{}\n", summary_table(&summaries)).as_bytes());
     if let Some((path, _)) = &csv {
         eprintln!("per-instance results written to {}", path.display());
     }

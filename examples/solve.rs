@@ -96,7 +96,7 @@ fn run() -> Result<(), String> {
         .ok_or_else(|| format!("unknown solver `{}` (known: {})", args.solver, solver_names().join(", ")))?;
     let _ = writeln!(
         out,
-        "{}: {} tasks, {} nodes, {} dependencies, resources {:?}\n",
+        "{}: {} tasks, {} node(s), {} dependencies, resources {:?}\n",
         args.file.display(),
         problem.task_count(),
         problem.node_count(),
