@@ -77,6 +77,7 @@ pub mod bounds;
 pub mod example;
 pub mod generate;
 pub mod graph;
+pub mod harness;
 pub mod io;
 pub mod model;
 pub mod profile;

@@ -9,6 +9,7 @@
 
 mod critical_path;
 mod list;
+pub mod registry;
 mod topological;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use std::time::{Duration, Instant};
 
 pub use critical_path::CriticalPath;
 pub use list::serial_schedule;
+pub use registry::{solver_by_name, solver_names};
 pub use topological::Topological;
 
 use crate::bounds::lower_bound;

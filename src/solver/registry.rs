@@ -1,0 +1,37 @@
+//! Solvers by name, as used on command lines, in reports and in CSV files.
+//!
+//! [`solver_by_name`] builds a solver configured from [`SolveOptions`] (time limit, seed,
+//! threads; solvers that have no use for an option ignore it); [`solver_names`] lists the
+//! names in the order of the solver table. Examples, benches and the research harness look
+//! solvers up here and nowhere else, so registering a new solver is a one-line change.
+
+use super::{CriticalPath, Scheduler, SolveOptions, Topological};
+
+/// Every registered solver name, in the order of the solver table.
+pub fn solver_names() -> &'static [&'static str] {
+    &["topological", "critical-path"]
+}
+
+/// The solver registered under `name`, configured with `options`; `None` for an unknown name.
+pub fn solver_by_name(name: &str, options: &SolveOptions) -> Option<Box<dyn Scheduler + Send + Sync>> {
+    let _ = options; // the list schedulers take no options
+    match name {
+        "topological" => Some(Box::new(Topological)),
+        "critical-path" => Some(Box::new(CriticalPath)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_name_resolves_to_a_solver_of_that_name() {
+        for &name in solver_names() {
+            let solver = solver_by_name(name, &SolveOptions::default()).unwrap();
+            assert_eq!(solver.name(), name);
+        }
+        assert!(solver_by_name("no-such-solver", &SolveOptions::default()).is_none());
+    }
+}
