@@ -12,7 +12,7 @@ use super::{Scheduler, Solution, SolveError, serial_schedule};
 use crate::graph::longest_path_to_end;
 use crate::model::Problem;
 
-/// The critical-path list scheduler (see the [module docs](self)).
+/// The critical-path list scheduler (see the module docs).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CriticalPath;
 

@@ -185,7 +185,9 @@ impl Deadline {
     }
 }
 
-/// One of each solver the crate has, with default options, in the order of the solver table.
+/// One of each registered solver with default options, in the order of the solver table
+/// ([`solver_names`]).
 pub fn all_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
-    vec![Box::new(Topological), Box::new(CriticalPath)]
+    let options = SolveOptions::default();
+    solver_names().iter().filter_map(|name| solver_by_name(name, &options)).collect()
 }

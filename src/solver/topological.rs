@@ -10,7 +10,7 @@ use std::time::Instant;
 use super::{Scheduler, Solution, SolveError, serial_schedule};
 use crate::model::Problem;
 
-/// The baseline list scheduler (see the [module docs](self)).
+/// The baseline list scheduler (see the module docs).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Topological;
 
