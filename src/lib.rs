@@ -20,5 +20,5 @@ pub use model::{
     TaskSpec, Time,
 };
 pub use schedule::{Assignment, Schedule, ScheduleError};
-pub use solver::{CriticalPath, Scheduler, Solution, SolveError, SolveOptions, Stats, Status, Topological};
+pub use solver::{CriticalPath, Greedy, Scheduler, Solution, SolveError, SolveOptions, Stats, Status, Topological};
 pub use verify::Violation;

@@ -4,10 +4,12 @@
 //! |---|---|---|
 //! | [`Topological`] | heuristic (baseline) | O(n log n + e + n·m·s) |
 //! | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
+//! | [`Greedy`] | heuristic (portfolio of list schedules) | O(n log n + e + n·c·(p + log k + s)) per pass |
 //!
 //! (n tasks, e dependencies, m nodes per task, s timeline steps looked at per placement.)
 
 mod critical_path;
+pub mod greedy;
 mod list;
 mod topological;
 
@@ -16,6 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use critical_path::CriticalPath;
+pub use greedy::Greedy;
 pub use list::serial_schedule;
 pub use topological::Topological;
 
@@ -185,5 +188,5 @@ impl Deadline {
 
 /// One of each solver the crate has, with default options, in the order of the solver table.
 pub fn all_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
-    vec![Box::new(Topological), Box::new(CriticalPath)]
+    vec![Box::new(Topological), Box::new(CriticalPath), Box::new(Greedy::default())]
 }

@@ -1,0 +1,277 @@
+//! Schedule generation: the state shared by the serial and parallel schemes, node policies,
+//! and the serial scheme itself.
+//!
+//! **Serial scheme** (Kelley 1963; Kolisch 1996): tasks are taken one at a time from a
+//! precedence-feasible list; each is tried on its candidate nodes
+//! ([`super::candidates`]) at the earliest time it fits there after its predecessors (plus
+//! the transfer delay from predecessors on other nodes), and the node policy picks one.
+//! O(n log n + e + n·c·(p + log k + s·r)) for c candidate nodes, p predecessors, k timeline
+//! steps, s steps inspected, r dimensions. The scheme also runs **backwards** (edges reversed,
+//! time mirrored) for justification, and with **fixed nodes** (each task on a given node).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fmt;
+
+use super::candidates::Candidates;
+use super::timeline::Timeline;
+use crate::model::{Edge, NodeId, Problem, TaskId, Time};
+use crate::schedule::Assignment;
+
+/// Which of the nodes a task can start on a node policy picks. The names follow the
+/// Kubernetes scheduler's scoring strategies where they match one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Policy {
+    /// The node where the task finishes earliest, using earlier gaps of a node's timeline
+    /// (HEFT's insertion policy). Ties: earlier start, then smaller node id. The default.
+    EarliestFinish,
+    /// Best fit / pack (Kubernetes `MostAllocated`): among the nodes where the task can start
+    /// earliest, the one most allocated after placement (mean over dimensions of
+    /// used/capacity). Leaves other nodes free for large tasks.
+    MostAllocated,
+    /// Spread (Kubernetes `LeastAllocated`, its default): among the nodes where the task can
+    /// start earliest, the one least allocated after placement.
+    LeastAllocated,
+    /// Kubernetes `NodeResourcesBalancedAllocation`: among the nodes where the task can start
+    /// earliest, the one whose dimensions are most evenly used after placement (smallest
+    /// variance of used/capacity), so no dimension is stranded.
+    BalancedAllocation,
+    /// The smallest node id among the nodes where the task can start earliest.
+    FirstFit,
+}
+
+impl Policy {
+    /// Every policy, in declaration order.
+    pub const ALL: [Policy; 5] = [
+        Policy::EarliestFinish,
+        Policy::MostAllocated,
+        Policy::LeastAllocated,
+        Policy::BalancedAllocation,
+        Policy::FirstFit,
+    ];
+
+    /// The policy's short name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::EarliestFinish => "earliest-finish",
+            Policy::MostAllocated => "most-allocated",
+            Policy::LeastAllocated => "least-allocated",
+            Policy::BalancedAllocation => "balanced-allocation",
+            Policy::FirstFit => "first-fit",
+        }
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Marker for unplaced tasks.
+pub(crate) const UNPLACED: Assignment =
+    Assignment { task: TaskId(u32::MAX), node: NodeId(u32::MAX), start: 0, finish: 0 };
+
+/// One way to place a task: node, start, finish.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slot {
+    pub(crate) node: NodeId,
+    pub(crate) start: Time,
+    pub(crate) finish: Time,
+}
+
+/// Timelines, candidate index and placements of one schedule under construction.
+pub(crate) struct State<'p> {
+    pub(crate) problem: &'p Problem,
+    timelines: Vec<Timeline>,
+    index: Candidates,
+    pub(crate) placed: Vec<Assignment>,
+    backward: bool,
+    nodes: Vec<NodeId>,
+    pub(crate) slots: Vec<Slot>,
+}
+
+impl<'p> State<'p> {
+    pub(crate) fn new(problem: &'p Problem, backward: bool) -> Self {
+        Self {
+            problem,
+            timelines: problem.nodes().map(|n| Timeline::new(problem.capacity(n))).collect(),
+            index: Candidates::new(problem),
+            placed: vec![UNPLACED; problem.task_count()],
+            backward,
+            nodes: Vec::new(),
+            slots: Vec::new(),
+        }
+    }
+
+    /// The tasks that must be placed before `task` (its successors when running backwards).
+    pub(crate) fn before(&self, task: TaskId) -> &'p [Edge] {
+        if self.backward { self.problem.successors(task) } else { self.problem.predecessors(task) }
+    }
+
+    /// Earliest start of `task` on `node` given its placed predecessors.
+    fn ready_on(&self, task: TaskId, node: NodeId) -> Time {
+        let mut ready = 0;
+        for e in self.before(task) {
+            if let Some(p) = self.placed.get(e.task.index()).filter(|p| p.task != UNPLACED.task) {
+                let at = if p.node == node { p.finish } else { p.finish.saturating_add(e.delay) };
+                ready = ready.max(at);
+            }
+        }
+        ready
+    }
+
+    /// Earliest time `task` could start on any node (predecessors' finish, no delay).
+    pub(crate) fn ready_anywhere(&self, task: TaskId) -> Time {
+        self.before(task)
+            .iter()
+            .filter_map(|e| self.placed.get(e.task.index()))
+            .filter(|p| p.task != UNPLACED.task)
+            .map(|p| p.finish)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Fills `self.slots` with the placements of `task` on its candidate nodes (or on
+    /// `fixed`). With `at = Some(t)` (parallel scheme) only nodes where it can start exactly
+    /// at `t` are kept; otherwise each node's earliest fit.
+    pub(crate) fn evaluate(&mut self, task: TaskId, fixed: Option<NodeId>, at: Option<Time>) {
+        let problem = self.problem;
+        let mut nodes = std::mem::take(&mut self.nodes);
+        match fixed {
+            Some(n) => {
+                nodes.clear();
+                nodes.push(n);
+            }
+            None => {
+                let ready = self.ready_anywhere(task);
+                let placed = &self.placed;
+                let pred_nodes = self
+                    .before(task)
+                    .iter()
+                    .filter_map(|e| placed.get(e.task.index()))
+                    .filter(|a| a.task != UNPLACED.task)
+                    .map(|a| a.node);
+                self.index.collect(problem, task, pred_nodes, ready, &mut nodes);
+            }
+        }
+        self.slots.clear();
+        let demand = problem.demand(task);
+        for &node in &nodes {
+            let Some(timeline) = self.timelines.get(node.index()) else { continue };
+            let duration = problem.listed_duration(task, node);
+            let ready = self.ready_on(task, node);
+            let start = match at {
+                Some(t) if ready > t => continue,
+                Some(t) => {
+                    if timeline.earliest_fit(t, duration, demand) != t {
+                        continue;
+                    }
+                    t
+                }
+                None => timeline.earliest_fit(ready, duration, demand),
+            };
+            self.slots.push(Slot { node, start, finish: start.saturating_add(duration) });
+        }
+        self.nodes = nodes;
+    }
+
+    /// Picks one of `self.slots` by the policy.
+    pub(crate) fn choose(&self, task: TaskId, policy: Policy) -> Option<Slot> {
+        let eft = |s: &Slot| (s.finish, s.start, s.node);
+        if policy == Policy::EarliestFinish {
+            return self.slots.iter().min_by_key(|s| eft(s)).copied();
+        }
+        let earliest = self.slots.iter().map(|s| s.start).min()?;
+        let pool = self.slots.iter().filter(|s| s.start == earliest);
+        if policy == Policy::FirstFit {
+            return pool.min_by_key(|s| s.node).copied();
+        }
+        let demand = self.problem.demand(task);
+        let score = |s: &Slot| -> f64 {
+            let Some(tl) = self.timelines.get(s.node.index()) else { return 0.0 };
+            let used = tl.usage_at(s.start);
+            let fractions = tl
+                .capacity()
+                .iter()
+                .zip(used)
+                .zip(demand)
+                .filter(|&((&c, _), _)| c > 0)
+                .map(|((&c, &u), &d)| (u.saturating_add(d)) as f64 / c as f64);
+            let (mut n, mut sum, mut sq) = (0.0, 0.0, 0.0);
+            for f in fractions {
+                n += 1.0;
+                sum += f;
+                sq += f * f;
+            }
+            if n == 0.0 {
+                return 0.0;
+            }
+            let mean = sum / n;
+            match policy {
+                Policy::MostAllocated => -mean,
+                Policy::LeastAllocated => mean,
+                _ => sq / n - mean * mean,
+            }
+        };
+        pool.min_by(|a, b| score(a).total_cmp(&score(b)).then(eft(a).cmp(&eft(b)))).copied()
+    }
+
+    /// Places `task` in `slot`.
+    pub(crate) fn place(&mut self, task: TaskId, slot: Slot) {
+        let demand = self.problem.demand(task);
+        if let Some(tl) = self.timelines.get_mut(slot.node.index()) {
+            let old = tl.free_from();
+            tl.reserve(slot.start, slot.finish - slot.start, demand);
+            let new = tl.free_from();
+            self.index.moved(slot.node, old, new);
+        }
+        if let Some(a) = self.placed.get_mut(task.index()) {
+            *a = Assignment { task, node: slot.node, start: slot.start, finish: slot.finish };
+        }
+    }
+}
+
+/// The activity list of a priority rule: repeatedly the ready task with the largest key
+/// (ties to the smaller id). O(n log n + e).
+pub(crate) fn priority_list(problem: &Problem, keys: &[u64]) -> Vec<TaskId> {
+    let key = |t: TaskId| (keys.get(t.index()).copied().unwrap_or(0), Reverse(t));
+    let mut waiting: Vec<u32> = problem.tasks().map(|t| problem.predecessors(t).len() as u32).collect();
+    let mut ready: BinaryHeap<(u64, Reverse<TaskId>)> =
+        problem.tasks().filter(|&t| problem.predecessors(t).is_empty()).map(key).collect();
+    let mut list = Vec::with_capacity(problem.task_count());
+    while let Some((_, Reverse(t))) = ready.pop() {
+        list.push(t);
+        for e in problem.successors(t) {
+            if let Some(w) = waiting.get_mut(e.task.index()) {
+                *w -= 1;
+                if *w == 0 {
+                    ready.push(key(e.task));
+                }
+            }
+        }
+    }
+    list
+}
+
+/// The serial scheme over a precedence-feasible `list` (reverse-topological when
+/// `backward`), each task on the node `policy` picks or on `fixed[task]`. Returns the
+/// assignments indexed by task id (times mirrored when `backward`).
+pub(crate) fn serial(
+    problem: &Problem,
+    list: &[TaskId],
+    policy: Policy,
+    backward: bool,
+    fixed: Option<&[NodeId]>,
+) -> Vec<Assignment> {
+    let mut state = State::new(problem, backward);
+    for &task in list {
+        let pin = fixed.and_then(|f| f.get(task.index()).copied());
+        state.evaluate(task, pin, None);
+        if let Some(slot) = state.choose(task, policy) {
+            state.place(task, slot);
+        }
+    }
+    state.placed
+}
