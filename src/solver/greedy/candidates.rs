@@ -8,10 +8,11 @@
 //! only on:
 //!
 //! 1. the nodes of its placed predecessors (same-node hand-off pays no transfer delay);
-//! 2. per **capacity group**, the idle-soonest node (smallest free-from frontier) and the
-//!    node idle latest before the task's ready time (the tightest idle fit), both found in an
-//!    ordered set of `(frontier, node)` in O(log m), skipping nodes the task does not fit or
-//!    may not use (at most [`WALK`] entries);
+//! 2. per **capacity group**, the node that became idle latest before the task's ready time
+//!    (the tightest idle fit: the task starts when ready and leaves the least idle gap), or,
+//!    when no node is idle by then, the idle-soonest node (smallest free-from frontier); both
+//!    found in an ordered set of `(frontier, node)` in O(log m), skipping nodes the task does
+//!    not fit or may not use (at most [`WALK`] entries);
 //! 3. a rotating window of [`SAMPLE`] nodes starting where the last search ended (nodes
 //!    still running something but with room, and gaps earlier in their timelines).
 //!
@@ -29,7 +30,7 @@ use crate::model::{NodeId, Problem, TaskId, Time};
 /// Node sets up to this size are scanned in full.
 pub(crate) const SCAN_ALL: usize = 48;
 /// Rotating sample size on large node sets.
-pub(crate) const SAMPLE: usize = 6;
+pub(crate) const SAMPLE: usize = 3;
 /// Largest number of capacity groups.
 pub(crate) const MAX_GROUPS: usize = 16;
 /// Most frontier entries inspected per group and direction.
@@ -129,10 +130,8 @@ impl Candidates {
                 continue;
             }
             let usable = |&&(_, n): &&(Time, u32)| can_run(NodeId(n));
-            if let Some(&(_, n)) = group.frontier.iter().take(WALK).find(usable) {
-                out.push(NodeId(n));
-            }
-            if let Some(&(_, n)) = group.frontier.range(..(ready, u32::MAX)).rev().take(WALK).find(usable) {
+            let tightest = group.frontier.range(..(ready, u32::MAX)).rev().take(WALK).find(usable);
+            if let Some(&(_, n)) = tightest.or_else(|| group.frontier.iter().take(WALK).find(usable)) {
                 out.push(NodeId(n));
             }
         }

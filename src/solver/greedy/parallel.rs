@@ -43,7 +43,7 @@ pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<A
             let mut released_now = false;
             while let Some(item) = eligible.pop() {
                 let task = item.1.0;
-                state.evaluate(task, None, Some(now));
+                state.evaluate(task, None, Some(now), policy);
                 let Some(slot) = state.choose(task, policy) else {
                     deferred.push(item);
                     continue;

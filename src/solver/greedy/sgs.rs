@@ -89,6 +89,7 @@ pub(crate) struct State<'p> {
     pub(crate) placed: Vec<Assignment>,
     backward: bool,
     nodes: Vec<NodeId>,
+    bounds: Vec<(Time, NodeId, Time, Time)>,
     pub(crate) slots: Vec<Slot>,
 }
 
@@ -101,6 +102,7 @@ impl<'p> State<'p> {
             placed: vec![UNPLACED; problem.task_count()],
             backward,
             nodes: Vec::new(),
+            bounds: Vec::new(),
             slots: Vec::new(),
         }
     }
@@ -134,9 +136,12 @@ impl<'p> State<'p> {
     }
 
     /// Fills `self.slots` with the placements of `task` on its candidate nodes (or on
-    /// `fixed`). With `at = Some(t)` (parallel scheme) only nodes where it can start exactly
-    /// at `t` are kept; otherwise each node's earliest fit.
-    pub(crate) fn evaluate(&mut self, task: TaskId, fixed: Option<NodeId>, at: Option<Time>) {
+    /// `fixed`) that `policy` may pick. With `at = Some(t)` (parallel scheme) only nodes where
+    /// it can start exactly at `t` are kept; otherwise each node's earliest fit. Nodes are
+    /// looked up in order of a cheap bound (ready time plus duration for earliest finish,
+    /// ready time otherwise) and the look-ups stop once the bound exceeds the best value
+    /// found: most tasks cost one or two timeline look-ups.
+    pub(crate) fn evaluate(&mut self, task: TaskId, fixed: Option<NodeId>, at: Option<Time>, policy: Policy) {
         let problem = self.problem;
         let mut nodes = std::mem::take(&mut self.nodes);
         match fixed {
@@ -158,12 +163,27 @@ impl<'p> State<'p> {
         }
         self.slots.clear();
         let demand = problem.demand(task);
+        // Cheap lower bounds first (ready time and duration need no timeline look-up), then
+        // exact look-ups in order of the bound, stopping once no remaining node can win.
+        let mut bounds = std::mem::take(&mut self.bounds);
+        bounds.clear();
         for &node in &nodes {
-            let Some(timeline) = self.timelines.get(node.index()) else { continue };
             let duration = problem.listed_duration(task, node);
             let ready = self.ready_on(task, node);
+            if at.is_some_and(|t| ready > t) {
+                continue;
+            }
+            let key = if policy == Policy::EarliestFinish { ready.saturating_add(duration) } else { ready };
+            bounds.push((key, node, ready, duration));
+        }
+        bounds.sort_unstable();
+        let mut best: Option<Time> = None;
+        for &(key, node, ready, duration) in &bounds {
+            if best.is_some_and(|b| key > b) {
+                break;
+            }
+            let Some(timeline) = self.timelines.get(node.index()) else { continue };
             let start = match at {
-                Some(t) if ready > t => continue,
                 Some(t) => {
                     if timeline.earliest_fit(t, duration, demand) != t {
                         continue;
@@ -172,8 +192,12 @@ impl<'p> State<'p> {
                 }
                 None => timeline.earliest_fit(ready, duration, demand),
             };
-            self.slots.push(Slot { node, start, finish: start.saturating_add(duration) });
+            let finish = start.saturating_add(duration);
+            let value = if policy == Policy::EarliestFinish { finish } else { start };
+            best = Some(best.map_or(value, |b| b.min(value)));
+            self.slots.push(Slot { node, start, finish });
         }
+        self.bounds = bounds;
         self.nodes = nodes;
     }
 
@@ -189,13 +213,14 @@ impl<'p> State<'p> {
             return pool.min_by_key(|s| s.node).copied();
         }
         let demand = self.problem.demand(task);
-        let score = |s: &Slot| -> f64 {
+        let mut used = Vec::with_capacity(demand.len());
+        let mut score = |s: &Slot| -> f64 {
             let Some(tl) = self.timelines.get(s.node.index()) else { return 0.0 };
-            let used = tl.usage_at(s.start);
+            tl.usage_at(s.start, &mut used);
             let fractions = tl
                 .capacity()
                 .iter()
-                .zip(used)
+                .zip(&used)
                 .zip(demand)
                 .filter(|&((&c, _), _)| c > 0)
                 .map(|((&c, &u), &d)| (u.saturating_add(d)) as f64 / c as f64);
@@ -215,7 +240,8 @@ impl<'p> State<'p> {
                 _ => sq / n - mean * mean,
             }
         };
-        pool.min_by(|a, b| score(a).total_cmp(&score(b)).then(eft(a).cmp(&eft(b)))).copied()
+        let scored: Vec<(f64, Slot)> = pool.copied().collect::<Vec<_>>().into_iter().map(|s| (score(&s), s)).collect();
+        scored.into_iter().min_by(|a, b| a.0.total_cmp(&b.0).then(eft(&a.1).cmp(&eft(&b.1)))).map(|(_, s)| s)
     }
 
     /// Places `task` in `slot`.
@@ -268,7 +294,7 @@ pub(crate) fn serial(
     let mut state = State::new(problem, backward);
     for &task in list {
         let pin = fixed.and_then(|f| f.get(task.index()).copied());
-        state.evaluate(task, pin, None);
+        state.evaluate(task, pin, None, policy);
         if let Some(slot) = state.choose(task, policy) {
             state.place(task, slot);
         }

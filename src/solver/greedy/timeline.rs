@@ -16,12 +16,23 @@ use std::collections::BTreeMap;
 
 use crate::model::Time;
 
+/// Dimensions stored inline in each step (the rest, if any, in a flat slab).
+const INLINE: usize = 4;
+
+/// The usage during one step: the first [`INLINE`] dimensions inline (one cache line with
+/// the key), further dimensions in the slab at `rest * (r - INLINE)`.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    head: [u64; INLINE],
+    rest: u32,
+}
+
 /// The usage of one node over time (see the [module docs](self)).
 #[derive(Debug, Clone)]
 pub(crate) struct Timeline {
     capacity: Box<[u64]>,
-    steps: BTreeMap<Time, u32>,
-    usage: Vec<u64>,
+    steps: BTreeMap<Time, Step>,
+    slab: Vec<u64>,
     free_from: Time,
 }
 
@@ -29,8 +40,9 @@ impl Timeline {
     /// An idle node with this capacity.
     pub(crate) fn new(capacity: &[u64]) -> Self {
         let mut steps = BTreeMap::new();
-        steps.insert(0, 0);
-        Self { capacity: capacity.into(), steps, usage: vec![0; capacity.len()], free_from: 0 }
+        steps.insert(0, Step { head: [0; INLINE], rest: 0 });
+        let extra = capacity.len().saturating_sub(INLINE);
+        Self { capacity: capacity.into(), steps, slab: vec![0; extra], free_from: 0 }
     }
 
     /// The time after which the node is idle.
@@ -43,20 +55,32 @@ impl Timeline {
         &self.capacity
     }
 
-    fn row(&self, slot: u32) -> &[u64] {
-        let w = self.capacity.len();
-        let at = slot as usize * w;
-        self.usage.get(at..at + w).unwrap_or(&[])
+    fn extra(&self) -> usize {
+        self.capacity.len().saturating_sub(INLINE)
     }
 
-    /// Usage at instant `t`.
-    pub(crate) fn usage_at(&self, t: Time) -> &[u64] {
-        let slot = self.steps.range(..=t).next_back().map_or(0, |(_, &s)| s);
-        self.row(slot)
+    fn rest(&self, step: &Step) -> &[u64] {
+        let w = self.extra();
+        let at = step.rest as usize * w;
+        self.slab.get(at..at + w).unwrap_or(&[])
     }
 
-    fn room(&self, slot: u32, demand: &[u64]) -> bool {
-        self.row(slot).iter().zip(demand).zip(self.capacity.iter()).all(|((&u, &d), &c)| d <= c.saturating_sub(u))
+    /// Writes the usage at instant `t` (one entry per dimension) into `out`.
+    pub(crate) fn usage_at(&self, t: Time, out: &mut Vec<u64>) {
+        let r = self.capacity.len();
+        out.clear();
+        if let Some((_, step)) = self.steps.range(..=t).next_back() {
+            out.extend(step.head.iter().take(r.min(INLINE)));
+            out.extend_from_slice(self.rest(step));
+        }
+        out.resize(r, 0);
+    }
+
+    fn room(&self, step: &Step, demand: &[u64]) -> bool {
+        let fits = |(&u, (&d, &c)): (&u64, (&u64, &u64))| d <= c.saturating_sub(u);
+        step.head.iter().zip(demand.iter().zip(self.capacity.iter())).all(fits)
+            && (self.extra() == 0
+                || self.rest(step).iter().zip(demand.iter().zip(self.capacity.iter()).skip(INLINE)).all(fits))
     }
 
     /// The earliest `start >= from` at which `demand` fits for `duration`. The caller
@@ -68,11 +92,11 @@ impl Timeline {
         let first = self.steps.range(..=from).next_back().map_or(0, |(&t, _)| t);
         let mut candidate = from;
         let mut steps = self.steps.range(first..).peekable();
-        while let Some((&at, &slot)) = steps.next() {
+        while let Some((&at, step)) = steps.next() {
             if at >= candidate.saturating_add(duration) || candidate >= self.free_from {
                 break;
             }
-            if !self.room(slot, demand) {
+            if !self.room(step, demand) {
                 match steps.peek() {
                     Some(&(&next, _)) => candidate = candidate.max(next),
                     None => break, // the last step is idle
@@ -90,12 +114,17 @@ impl Timeline {
         let end = start.saturating_add(duration);
         self.split_at(start);
         self.split_at(end);
-        let w = self.capacity.len();
-        for (_, &slot) in self.steps.range(start..end) {
-            let at = slot as usize * w;
-            if let Some(row) = self.usage.get_mut(at..at + w) {
-                for (u, &d) in row.iter_mut().zip(demand) {
-                    *u = u.saturating_add(d);
+        let w = self.extra();
+        for (_, step) in self.steps.range_mut(start..end) {
+            for (u, &d) in step.head.iter_mut().zip(demand) {
+                *u = u.saturating_add(d);
+            }
+            if w > 0 {
+                let at = step.rest as usize * w;
+                if let Some(row) = self.slab.get_mut(at..at + w) {
+                    for (u, &d) in row.iter_mut().zip(demand.iter().skip(INLINE)) {
+                        *u = u.saturating_add(d);
+                    }
                 }
             }
         }
@@ -107,15 +136,22 @@ impl Timeline {
         if self.steps.contains_key(&t) {
             return;
         }
-        let slot = (self.usage.len() / self.capacity.len().max(1)) as u32;
-        if self.capacity.is_empty() {
-            self.steps.insert(t, 0);
-            return;
+        let Some(mut step) = self.steps.range(..=t).next_back().map(|(_, s)| *s) else { return };
+        let w = self.extra();
+        if w > 0 {
+            let from = step.rest as usize * w;
+            step.rest = (self.slab.len() / w) as u32;
+            self.slab.extend_from_within(from..from + w);
         }
-        let from = self.steps.range(..=t).next_back().map_or(0, |(_, &s)| s) as usize * self.capacity.len();
-        self.usage.extend_from_within(from..from + self.capacity.len());
-        self.steps.insert(t, slot);
+        self.steps.insert(t, step);
     }
+}
+
+#[cfg(test)]
+pub(crate) fn at(t: &Timeline, time: Time) -> Vec<u64> {
+    let mut out = Vec::new();
+    t.usage_at(time, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -130,8 +166,8 @@ mod tests {
         assert_eq!(t.free_from(), 10);
         assert_eq!(t.earliest_fit(0, 5, &[1, 1]), 10);
         assert_eq!(t.earliest_fit(12, 5, &[2, 8]), 12);
-        assert_eq!(t.usage_at(3), &[2, 1]);
-        assert_eq!(t.usage_at(10), &[0, 0]);
+        assert_eq!(at(&t, 3), [2, 1]);
+        assert_eq!(at(&t, 10), [0, 0]);
     }
 
     #[test]
@@ -152,5 +188,23 @@ mod tests {
         t.reserve(0, 100, &[1]);
         assert_eq!(t.earliest_fit(3, 0, &[1]), 3);
         assert_eq!(t.earliest_fit(3, 7, &[0]), 3);
+    }
+}
+
+#[cfg(test)]
+mod wide_tests {
+    use super::*;
+
+    #[test]
+    fn more_dimensions_than_inline() {
+        let mut t = Timeline::new(&[1, 1, 1, 1, 2, 3]);
+        t.reserve(0, 10, &[0, 0, 0, 0, 2, 1]);
+        assert_eq!(t.earliest_fit(0, 5, &[0, 0, 0, 0, 1, 0]), 10);
+        assert_eq!(t.earliest_fit(0, 5, &[1, 1, 1, 1, 0, 2]), 0);
+        assert_eq!(at(&t, 4), [0, 0, 0, 0, 2, 1]);
+        t.reserve(5, 10, &[1, 0, 0, 0, 0, 2]);
+        assert_eq!(at(&t, 7), [1, 0, 0, 0, 2, 3]);
+        assert_eq!(at(&t, 12), [1, 0, 0, 0, 0, 2]);
+        assert_eq!(t.earliest_fit(0, 1, &[0, 0, 0, 0, 0, 1]), 15);
     }
 }
