@@ -1,0 +1,165 @@
+//! Quality of the greedy solver on PSPLIB: mean deviation from the optimum on j30 for each
+//! single rule (serial and parallel scheme, earliest-finish placement, one pass) and for the
+//! default portfolio; on j60, mean deviation from the critical-path lower bound.
+//!
+//! ```text
+//! cargo run --release --no-default-features --example psplib_quality            # j30 and j60
+//! cargo run --release --no-default-features --example psplib_quality -- j30 20   # first 20 files
+//! ```
+//!
+//! The data is read from `../shared/data/psplib` (or `$DAGPLAN_DATA/psplib`).
+//!
+//! TEMPORARY: this example parses the `.sm` files itself with a minimal private reader,
+//! because the crate's PSPLIB reader (`dagplan::io`) is written on another branch. At merge
+//! it is to be replaced by the crate's reader.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use dagplan::solver::greedy::{Greedy, Policy, Rule, Scheme};
+use dagplan::{Cpm, NodeSpec, Problem, ProblemSpec, Scheduler, TaskSpec};
+
+/// Minimal single-mode `.sm` reader (temporary, see the module docs).
+fn read_sm(path: &Path) -> Result<Problem, Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let find = |prefix: &str| lines.iter().position(|l| l.trim_start().starts_with(prefix));
+    let numbers = |l: &str| -> Vec<u64> { l.split_whitespace().filter_map(|w| w.parse().ok()).collect() };
+    let jobs = lines
+        .iter()
+        .find(|l| l.starts_with("jobs"))
+        .and_then(|l| l.split(':').nth(1))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .ok_or("no job count")?;
+    let prec = find("PRECEDENCE RELATIONS").ok_or("no precedence section")? + 2;
+    let req = find("REQUESTS/DURATIONS").ok_or("no requests section")? + 3;
+    let avail = find("RESOURCEAVAILABILITIES").ok_or("no availabilities")? + 2;
+    let capacity = numbers(lines.get(avail).ok_or("no capacities")?);
+    let names: Vec<String> = (1..=capacity.len()).map(|r| format!("R{r}")).collect();
+    let mut node = NodeSpec::new("cluster");
+    for (name, &c) in names.iter().zip(&capacity) {
+        node = node.capacity(name.clone(), c);
+    }
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); jobs + 1];
+    for line in lines.iter().skip(prec).take(jobs) {
+        let v = numbers(line);
+        let job = *v.first().ok_or("bad precedence line")? as usize;
+        for &s in v.iter().skip(3) {
+            preds.get_mut(s as usize).ok_or("bad successor")?.push(job);
+        }
+    }
+    let mut spec = ProblemSpec::new().resources(names.clone()).node(node);
+    for line in lines.iter().skip(req).take(jobs) {
+        let v = numbers(line);
+        let job = *v.first().ok_or("bad request line")? as usize;
+        let mut task = TaskSpec::new(format!("j{job}"), *v.get(2).ok_or("no duration")?);
+        for (name, &q) in names.iter().zip(v.iter().skip(3)) {
+            if q > 0 {
+                task = task.demand(name.clone(), q);
+            }
+        }
+        for &p in preds.get(job).ok_or("bad job")? {
+            task = task.after(format!("j{p}"));
+        }
+        spec = spec.task(task);
+    }
+    Ok(spec.build()?)
+}
+
+fn optima(dir: &Path) -> HashMap<String, u64> {
+    let text = std::fs::read_to_string(dir.join("optimum/optimum.csv")).unwrap_or_default();
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let (name, value) = l.split_once(',')?;
+            // "a..b" is open: use the best known upper bound b as the reference.
+            let best = value.rsplit("..").next()?.trim().parse().ok()?;
+            Some((name.to_owned(), best))
+        })
+        .collect()
+}
+
+fn instances(dir: &Path, limit: usize) -> Vec<(String, Problem)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "sm")).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .into_iter()
+        .take(limit)
+        .filter_map(|p| {
+            let name = p.file_name()?.to_string_lossy().into_owned();
+            match read_sm(&p) {
+                Ok(problem) => Some((name, problem)),
+                Err(e) => {
+                    eprintln!("skipping {name}: {e}");
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Mean percentage deviation of `solver` from `reference`, checking every schedule.
+fn deviation(
+    set: &[(String, Problem)],
+    reference: &dyn Fn(&str, &Problem) -> Option<u64>,
+    solver: &dyn Scheduler,
+) -> Result<(f64, usize, f64), Box<dyn std::error::Error>> {
+    let (mut total, mut count, mut optimal) = (0.0, 0usize, 0usize);
+    let started = Instant::now();
+    for (name, problem) in set {
+        let solution = solver.schedule(problem)?;
+        if let Err(v) = solution.schedule.verify(problem) {
+            return Err(format!("{name}: invalid schedule: {v:?}").into());
+        }
+        let Some(best) = reference(name, problem) else { continue };
+        let m = solution.makespan();
+        if m < best && best > 0 {
+            return Err(format!("{name}: makespan {m} below the reference {best}").into());
+        }
+        total += if best == 0 { 0.0 } else { 100.0 * (m - best) as f64 / best as f64 };
+        count += 1;
+        optimal += usize::from(m == best);
+    }
+    let per_instance_ms = 1000.0 * started.elapsed().as_secs_f64() / set.len().max(1) as f64;
+    let _ = optimal;
+    Ok((total / count.max(1) as f64, count, per_instance_ms))
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sets: Vec<&str> = match args.first() {
+        Some(s) => vec![s.as_str()],
+        None => vec!["j30", "j60"],
+    };
+    let limit = args.get(1).and_then(|l| l.parse().ok()).unwrap_or(usize::MAX);
+    let root = std::env::var("DAGPLAN_DATA").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("../shared/data"));
+    for set in sets {
+        let dir = root.join("psplib").join(set);
+        let problems = instances(&dir, limit);
+        if problems.is_empty() {
+            println!("{set}: no instances in {} (skipped)", dir.display());
+            continue;
+        }
+        let known = optima(&dir);
+        let by_optimum = |name: &str, _: &Problem| known.get(name).copied();
+        let by_cpm = |_: &str, p: &Problem| Some(Cpm::analyze(p).length());
+        let (reference, label): (&dyn Fn(&str, &Problem) -> Option<u64>, &str) =
+            if set == "j30" { (&by_optimum, "optimum") } else { (&by_cpm, "critical-path bound") };
+        println!("{set}: {} instances, mean deviation from the {label}", problems.len());
+        println!("| solver | scheme | deviation % | ms/instance |");
+        println!("|---|---|---|---|");
+        for rule in Rule::ALL {
+            for scheme in Scheme::ALL {
+                let solver = Greedy::single(rule, Policy::EarliestFinish, scheme);
+                let (dev, _, ms) = deviation(&problems, reference, &solver)?;
+                println!("| {rule} | {scheme} | {dev:.2} | {ms:.2} |");
+            }
+        }
+        let (dev, n, ms) = deviation(&problems, reference, &Greedy::default())?;
+        println!("| **portfolio (default)** | both | **{dev:.2}** | {ms:.2} |   ({n} compared)");
+    }
+    Ok(())
+}
