@@ -1,6 +1,7 @@
 //! The greedy list scheduler: each rule and policy on cases where its choice is known, the
 //! five-task example under every combination, properties over generated instances, and
 //! determinism.
+#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers fail loudly on broken fixtures")]
 
 use std::time::Duration;
 

@@ -189,8 +189,8 @@ impl Greedy {
         self
     }
 
-    /// Sets the number of biased random sampling passes of the portfolio (default: 300 on
-    /// small instances, fewer as they grow, none above 10,000 tasks).
+    /// Sets the number of biased random sampling passes of the portfolio (default:
+    /// `min(300, 30,000 / tasks)`, so 300 up to 100 tasks, 30 at 1,000, none above 10,000).
     pub fn samples(mut self, samples: usize) -> Self {
         if let Mode::Portfolio { samples: s, .. } = &mut self.mode {
             *s = Some(samples);
@@ -238,7 +238,8 @@ impl Greedy {
             }
         }
         if problem.node_count() > 1 {
-            for policy in [Policy::MostAllocated, Policy::LeastAllocated, Policy::BalancedAllocation, Policy::FirstFit] {
+            for policy in [Policy::MostAllocated, Policy::LeastAllocated, Policy::BalancedAllocation, Policy::FirstFit]
+            {
                 members.push(Combination::new(Rule::UpwardRank, policy, Scheme::Serial));
             }
         }
@@ -250,7 +251,7 @@ impl Greedy {
             Mode::Portfolio { samples: Some(s), .. } => s,
             Mode::Portfolio { samples: None, .. } => {
                 let n = problem.task_count().max(1);
-                if n > 10_000 { 0 } else { (300_000 / n).min(300) }
+                if n > 10_000 { 0 } else { (30_000 / n).min(300) }
             }
             Mode::Single(_) => 0,
         }

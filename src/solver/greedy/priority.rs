@@ -92,7 +92,7 @@ pub(crate) fn priorities(problem: &Problem, rule: Rule, seed: u64) -> Vec<u64> {
             .collect(),
         Rule::ShortestDuration => problem.tasks().map(|t| u64::MAX - problem.min_duration(t)).collect(),
         Rule::Random => {
-            let mut rng = SplitMix64::new(seed ^ 0x5EED_0F_6EED);
+            let mut rng = SplitMix64::new(seed ^ 0x005E_ED0F_6EED);
             problem.tasks().map(|_| rng.next_u64()).collect()
         }
     }

@@ -167,9 +167,14 @@ impl<'p> State<'p> {
         // exact look-ups in order of the bound, stopping once no remaining node can win.
         let mut bounds = std::mem::take(&mut self.bounds);
         bounds.clear();
+        // Off the predecessors' nodes every delay is paid: one value for all those nodes.
+        let before = self.before(task);
+        let placed = &self.placed;
+        let on_pred_node = |n: NodeId| before.iter().any(|e| placed.get(e.task.index()).is_some_and(|p| p.node == n));
+        let cross = self.ready_on(task, NodeId(u32::MAX));
         for &node in &nodes {
             let duration = problem.listed_duration(task, node);
-            let ready = self.ready_on(task, node);
+            let ready = if on_pred_node(node) { self.ready_on(task, node) } else { cross };
             if at.is_some_and(|t| ready > t) {
                 continue;
             }

@@ -1,28 +1,39 @@
 //! A node's resource timeline tuned for list scheduling at scale.
 //!
 //! The same step function as [`crate::profile::Profile`] (usage per dimension between
-//! breakpoints, half-open intervals), stored more compactly: a `BTreeMap` from breakpoint to
-//! a slot in one flat usage slab (no allocation per step), plus the **free-from frontier**:
-//! the last breakpoint, after which the node is idle. With `k` breakpoints and `r`
-//! dimensions:
+//! breakpoints, half-open intervals), stored compactly: a sorted vector of breakpoints, each
+//! with the usage of its first four dimensions inline (further dimensions in a flat slab),
+//! and the **free-from frontier**, the time after which the node is idle. With `k`
+//! breakpoints and `r` dimensions:
 //!
 //! * [`earliest_fit`](Timeline::earliest_fit) is O(1) when the task may start at or after the
 //!   frontier (the common case in a list schedule, whose ready times grow with the list), and
 //!   otherwise O(log k + s·r) for the `s` steps it inspects (HEFT's insertion: a gap earlier
 //!   in the timeline is used when it is long and wide enough);
-//! * [`reserve`](Timeline::reserve) is O(log k + s·r) for the `s` steps the interval covers.
-
-use std::collections::BTreeMap;
+//! * [`reserve`](Timeline::reserve) is O(log k + s·r) plus the shift of the breakpoints after
+//!   the new ones (few: placements happen near the frontier).
+//!
+//! **Bounded look-back.** A node keeps at most [`MAX_STEPS`] breakpoints: beyond that the
+//! oldest are dropped and the time before the first kept breakpoint (the *floor*) is treated
+//! as full, so nothing is placed there any more. This is conservative (schedules stay valid)
+//! and only forgoes gap-filling far in a busy node's past; it keeps every timeline a few
+//! kilobytes, so the look-ups of a million-task schedule stay in cache. Instances with fewer
+//! than `MAX_STEPS / 2` tasks per node (PSPLIB j30/j60/j90 included) never reach it.
 
 use crate::model::Time;
 
 /// Dimensions stored inline in each step (the rest, if any, in a flat slab).
 const INLINE: usize = 4;
+/// Most breakpoints kept per node (see the [module docs](self)).
+pub(crate) const MAX_STEPS: usize = 256;
+/// Breakpoints kept after dropping the oldest.
+const KEEP_STEPS: usize = 128;
 
-/// The usage during one step: the first [`INLINE`] dimensions inline (one cache line with
-/// the key), further dimensions in the slab at `rest * (r - INLINE)`.
+/// The usage from `at` until the next breakpoint: the first [`INLINE`] dimensions inline,
+/// further dimensions in the slab at `rest * (r - INLINE)`.
 #[derive(Debug, Clone, Copy)]
 struct Step {
+    at: Time,
     head: [u64; INLINE],
     rest: u32,
 }
@@ -31,7 +42,7 @@ struct Step {
 #[derive(Debug, Clone)]
 pub(crate) struct Timeline {
     capacity: Box<[u64]>,
-    steps: BTreeMap<Time, Step>,
+    steps: Vec<Step>,
     slab: Vec<u64>,
     free_from: Time,
 }
@@ -39,10 +50,13 @@ pub(crate) struct Timeline {
 impl Timeline {
     /// An idle node with this capacity.
     pub(crate) fn new(capacity: &[u64]) -> Self {
-        let mut steps = BTreeMap::new();
-        steps.insert(0, Step { head: [0; INLINE], rest: 0 });
         let extra = capacity.len().saturating_sub(INLINE);
-        Self { capacity: capacity.into(), steps, slab: vec![0; extra], free_from: 0 }
+        Self {
+            capacity: capacity.into(),
+            steps: vec![Step { at: 0, head: [0; INLINE], rest: 0 }],
+            slab: vec![0; extra],
+            free_from: 0,
+        }
     }
 
     /// The time after which the node is idle.
@@ -55,6 +69,11 @@ impl Timeline {
         &self.capacity
     }
 
+    /// The earliest time anything may still be placed (see bounded look-back).
+    fn floor(&self) -> Time {
+        self.steps.first().map_or(0, |s| s.at)
+    }
+
     fn extra(&self) -> usize {
         self.capacity.len().saturating_sub(INLINE)
     }
@@ -65,11 +84,16 @@ impl Timeline {
         self.slab.get(at..at + w).unwrap_or(&[])
     }
 
+    /// Index of the step containing `t` (`t` at or after the floor).
+    fn containing(&self, t: Time) -> usize {
+        self.steps.partition_point(|s| s.at <= t).saturating_sub(1)
+    }
+
     /// Writes the usage at instant `t` (one entry per dimension) into `out`.
     pub(crate) fn usage_at(&self, t: Time, out: &mut Vec<u64>) {
         let r = self.capacity.len();
         out.clear();
-        if let Some((_, step)) = self.steps.range(..=t).next_back() {
+        if let Some(step) = self.steps.get(self.containing(t)) {
             out.extend(step.head.iter().take(r.min(INLINE)));
             out.extend_from_slice(self.rest(step));
         }
@@ -83,39 +107,43 @@ impl Timeline {
                 || self.rest(step).iter().zip(demand.iter().zip(self.capacity.iter()).skip(INLINE)).all(fits))
     }
 
-    /// The earliest `start >= from` at which `demand` fits for `duration`. The caller
-    /// guarantees that the demand fits the capacity (so the idle tail always has room).
+    /// The earliest `start >= from` (and at or after the floor) at which `demand` fits for
+    /// `duration`. The caller guarantees that the demand fits the capacity (so the idle tail
+    /// always has room).
     pub(crate) fn earliest_fit(&self, from: Time, duration: Time, demand: &[u64]) -> Time {
+        let from = from.max(self.floor());
         if from >= self.free_from || duration == 0 || demand.iter().all(|&d| d == 0) {
             return from;
         }
-        let first = self.steps.range(..=from).next_back().map_or(0, |(&t, _)| t);
         let mut candidate = from;
-        let mut steps = self.steps.range(first..).peekable();
-        while let Some((&at, step)) = steps.next() {
-            if at >= candidate.saturating_add(duration) || candidate >= self.free_from {
+        let mut i = self.containing(from);
+        while let Some(step) = self.steps.get(i) {
+            if step.at >= candidate.saturating_add(duration) || candidate >= self.free_from {
                 break;
             }
             if !self.room(step, demand) {
-                match steps.peek() {
-                    Some(&(&next, _)) => candidate = candidate.max(next),
+                match self.steps.get(i + 1) {
+                    Some(next) => candidate = candidate.max(next.at),
                     None => break, // the last step is idle
                 }
             }
+            i += 1;
         }
         candidate
     }
 
-    /// Adds `demand` over `[start, start + duration)` (the caller checked that it fits).
+    /// Adds `demand` over `[start, start + duration)`. The caller found `start` with
+    /// [`earliest_fit`](Self::earliest_fit), so it is at or after the floor and fits.
     pub(crate) fn reserve(&mut self, start: Time, duration: Time, demand: &[u64]) {
         if duration == 0 || demand.iter().all(|&d| d == 0) {
             return;
         }
         let end = start.saturating_add(duration);
-        self.split_at(start);
-        self.split_at(end);
+        let first = self.split_at(start);
+        let last = self.split_at(end);
         let w = self.extra();
-        for (_, step) in self.steps.range_mut(start..end) {
+        for k in first..last {
+            let Some(step) = self.steps.get_mut(k) else { continue };
             for (u, &d) in step.head.iter_mut().zip(demand) {
                 *u = u.saturating_add(d);
             }
@@ -129,21 +157,44 @@ impl Timeline {
             }
         }
         self.free_from = self.free_from.max(end);
+        if self.steps.len() > MAX_STEPS {
+            self.drop_oldest();
+        }
     }
 
-    /// Ensures a breakpoint at `t` (copying the usage of the step containing it).
-    fn split_at(&mut self, t: Time) {
-        if self.steps.contains_key(&t) {
-            return;
+    /// Ensures a breakpoint at `t` (at or after the floor), copying the usage of the step
+    /// containing it; returns its index.
+    fn split_at(&mut self, t: Time) -> usize {
+        let i = self.steps.partition_point(|s| s.at < t);
+        if self.steps.get(i).is_some_and(|s| s.at == t) {
+            return i;
         }
-        let Some(mut step) = self.steps.range(..=t).next_back().map(|(_, s)| *s) else { return };
+        let Some(mut step) = i.checked_sub(1).and_then(|p| self.steps.get(p)).copied() else { return i };
+        step.at = t;
         let w = self.extra();
         if w > 0 {
             let from = step.rest as usize * w;
             step.rest = (self.slab.len() / w) as u32;
             self.slab.extend_from_within(from..from + w);
         }
-        self.steps.insert(t, step);
+        self.steps.insert(i, step);
+        i
+    }
+
+    /// Drops the oldest breakpoints, raising the floor.
+    fn drop_oldest(&mut self) {
+        let cut = self.steps.len().saturating_sub(KEEP_STEPS);
+        self.steps.drain(..cut);
+        let w = self.extra();
+        if w > 0 {
+            let mut slab = Vec::with_capacity(self.steps.len() * w);
+            for (i, step) in self.steps.iter_mut().enumerate() {
+                let from = step.rest as usize * w;
+                slab.extend_from_slice(self.slab.get(from..from + w).unwrap_or(&[]));
+                step.rest = i as u32;
+            }
+            self.slab = slab;
+        }
     }
 }
 
@@ -206,5 +257,27 @@ mod wide_tests {
         assert_eq!(at(&t, 7), [1, 0, 0, 0, 2, 3]);
         assert_eq!(at(&t, 12), [1, 0, 0, 0, 0, 2]);
         assert_eq!(t.earliest_fit(0, 1, &[0, 0, 0, 0, 0, 1]), 15);
+    }
+}
+
+#[cfg(test)]
+mod look_back_tests {
+    use super::*;
+
+    #[test]
+    fn dropping_old_breakpoints_raises_the_floor_and_stays_safe() {
+        let mut t = Timeline::new(&[1, 1, 1, 1, 1]);
+        for i in 0..400u64 {
+            t.reserve(2 * i, 1, &[1, 0, 0, 0, 1]);
+        }
+        assert!(t.steps.len() <= MAX_STEPS);
+        assert!(t.floor() > 0);
+        // A gap before the floor is no longer offered...
+        assert!(t.earliest_fit(1, 1, &[1, 0, 0, 0, 0]) >= t.floor());
+        // ... but the kept gaps are, and the last dimension is still tracked.
+        let late = 2 * 390 + 1;
+        assert_eq!(t.earliest_fit(late, 1, &[1, 0, 0, 0, 1]), late);
+        assert_eq!(at(&t, 2 * 390), [1, 0, 0, 0, 1]);
+        assert_eq!(t.earliest_fit(2 * 390, 1, &[0, 0, 0, 0, 1]), 2 * 390 + 1);
     }
 }
