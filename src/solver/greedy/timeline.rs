@@ -256,7 +256,8 @@ mod wide_tests {
         t.reserve(5, 10, &[1, 0, 0, 0, 0, 2]);
         assert_eq!(at(&t, 7), [1, 0, 0, 0, 2, 3]);
         assert_eq!(at(&t, 12), [1, 0, 0, 0, 0, 2]);
-        assert_eq!(t.earliest_fit(0, 1, &[0, 0, 0, 0, 0, 1]), 15);
+        assert_eq!(t.earliest_fit(0, 1, &[0, 0, 0, 0, 0, 1]), 0);
+        assert_eq!(t.earliest_fit(5, 1, &[0, 0, 0, 0, 0, 1]), 10);
     }
 }
 
