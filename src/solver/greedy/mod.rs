@@ -291,7 +291,11 @@ impl Greedy {
             }
             Some((improve::makespan(&plan), job, plan))
         };
-        let best = (0..jobs).into_par_iter().filter_map(run).min_by_key(|(m, job, _)| (*m, *job));
+        let best = if jobs == 1 {
+            run(0) // a single pass runs on the calling thread
+        } else {
+            (0..jobs).into_par_iter().filter_map(run).min_by_key(|(m, job, _)| (*m, *job))
+        };
         let generated = jobs as u64 * if justify { 3 } else { 1 };
         (best.map(|(_, _, plan)| plan).unwrap_or_default(), generated)
     }
@@ -309,7 +313,9 @@ impl Scheduler for Greedy {
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
         let deadline = self.options.deadline();
+        let single = matches!(self.mode, Mode::Single(_));
         let (plan, generated) = match self.options.threads {
+            _ if single => self.solve(problem, &deadline),
             0 => self.solve(problem, &deadline),
             k => match rayon::ThreadPoolBuilder::new().num_threads(k).build() {
                 Ok(pool) => pool.install(|| self.solve(problem, &deadline)),
