@@ -16,8 +16,9 @@
 //! multi-node problems, each pass improved by **double justification** (Valls et al. 2005),
 //! plus seeded **regret-based biased random sampling** passes (Kolisch and Drexl 1996) on
 //! small instances; it returns the best schedule (ties: the earlier member). The portfolio
-//! shrinks with the instance: above [`MEDIUM`] tasks only serial passes, above [`LARGE`]
-//! only two of them and no justification, so it stays a few passes long at any size.
+//! shrinks with the instance: above [`MEDIUM`] tasks only serial passes without
+//! justification, above [`LARGE`] only two of them, so it stays a few passes long at any
+//! size.
 //! [`Greedy::single`] runs exactly one combination, for speed.
 //!
 //! # Data structures and complexity
@@ -69,9 +70,9 @@ use crate::model::Problem;
 use crate::schedule::{Assignment, Schedule};
 use sgs::UNPLACED;
 
-/// Above this many tasks the portfolio runs serial passes only.
+/// Above this many tasks the portfolio runs serial passes only, without justification.
 pub const MEDIUM: usize = 20_000;
-/// Above this many tasks the portfolio runs two serial passes, without justification.
+/// Above this many tasks the portfolio runs just two serial passes.
 pub const LARGE: usize = 200_000;
 
 /// How a schedule is generated from a priority rule.
@@ -206,7 +207,8 @@ impl Greedy {
         self
     }
 
-    /// Turns double justification of the portfolio's passes on or off (default on).
+    /// Turns double justification of the portfolio's passes on or off (default on; never
+    /// applied above [`MEDIUM`] tasks).
     pub fn justification(mut self, on: bool) -> Self {
         if let Mode::Portfolio { justify, .. } = &mut self.mode {
             *justify = on;
@@ -268,7 +270,7 @@ impl Greedy {
     fn solve(&self, problem: &Problem, deadline: &Deadline) -> (Vec<Assignment>, u64) {
         let seed = self.options.seed;
         let members = self.members(problem);
-        let justify = matches!(self.mode, Mode::Portfolio { justify: true, .. }) && problem.task_count() <= LARGE;
+        let justify = matches!(self.mode, Mode::Portfolio { justify: true, .. }) && problem.task_count() <= MEDIUM;
         let samples = self.sample_count(problem);
         let jobs = members.len() + samples;
         let run = |job: usize| -> Option<(u64, usize, Vec<Assignment>)> {
