@@ -14,7 +14,7 @@ use crate::generate::SplitMix64;
 use crate::graph::{Cpm, longest_path_to_end};
 use crate::model::{Problem, Time};
 
-/// A priority rule (see the [module docs](self)).
+/// A priority rule (see the [greedy module docs](super)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Rule {
