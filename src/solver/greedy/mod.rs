@@ -16,9 +16,9 @@
 //! multi-node problems, each pass improved by **double justification** (Valls et al. 2005),
 //! plus seeded **regret-based biased random sampling** passes (Kolisch and Drexl 1996) on
 //! small instances; it returns the best schedule (ties: the earlier member). The portfolio
-//! shrinks with the instance: above [`MEDIUM`] tasks only serial passes without
-//! justification, above [`LARGE`] only two of them, so it stays a few passes long at any
-//! size.
+//! shrinks with the instance: above [`PARALLEL_LIMIT`] tasks only serial passes, above
+//! [`MEDIUM`] without justification, above [`LARGE`] only two of them, so it stays a few
+//! passes long at any size.
 //! [`Greedy::single`] runs exactly one combination, for speed.
 //!
 //! # Data structures and complexity
@@ -70,7 +70,10 @@ use crate::model::Problem;
 use crate::schedule::{Assignment, Schedule};
 use sgs::UNPLACED;
 
-/// Above this many tasks the portfolio runs serial passes only, without justification.
+/// Above this many tasks the portfolio leaves out the parallel scheme, whose cost grows with
+/// decision points × waiting tasks (quadratic on a single busy node).
+pub const PARALLEL_LIMIT: usize = 10_000;
+/// Above this many tasks the portfolio runs no justification.
 pub const MEDIUM: usize = 20_000;
 /// Above this many tasks the portfolio runs just two serial passes.
 pub const LARGE: usize = 200_000;
@@ -240,7 +243,7 @@ impl Greedy {
             Rule::RankPositionalWeight,
             Rule::Random,
         ];
-        let schemes: &[Scheme] = if n > MEDIUM { &[Scheme::Serial] } else { &Scheme::ALL };
+        let schemes: &[Scheme] = if n > PARALLEL_LIMIT { &[Scheme::Serial] } else { &Scheme::ALL };
         let mut members = Vec::new();
         for &scheme in schemes {
             for rule in rules {

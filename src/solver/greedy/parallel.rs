@@ -8,13 +8,16 @@
 //! Produces non-delay schedules, which on RCPSP are often better for single passes but may
 //! exclude the optimum. O(d·E·c·(p + log k + s·r)) for d decision points and E eligible tasks
 //! per point: meant for small and medium instances (the portfolio uses the serial scheme
-//! alone on large ones).
+//! alone on large ones). On clusters small enough to scan in full, the capacity left on each
+//! node *now* is kept up to date, and a task whose demand exceeds it on every node it may use
+//! is passed over without a timeline search, so a waiting task costs O(m·r) per point.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use super::candidates::SCAN_ALL;
 use super::sgs::{Policy, State, serial};
-use crate::model::{Problem, TaskId, Time};
+use crate::model::{NodeId, Problem, TaskId, Time};
 use crate::schedule::Assignment;
 
 /// The parallel scheme with priority `keys` (larger first, ties to smaller id) and `policy`.
@@ -27,22 +30,46 @@ pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<A
     let mut pending: BinaryHeap<Reverse<(Time, TaskId)>> =
         problem.tasks().filter(|&t| problem.predecessors(t).is_empty()).map(|t| Reverse((0, t))).collect();
     let mut events: BinaryHeap<Reverse<Time>> = BinaryHeap::new();
-    let mut eligible: BinaryHeap<(u64, Reverse<TaskId>)> = BinaryHeap::new();
-    let mut deferred = Vec::new();
+    // Eligible tasks in priority order (largest key, then smallest id, first).
+    let mut eligible: Vec<(u64, Reverse<TaskId>)> = Vec::new();
+    let mut fresh: Vec<(u64, Reverse<TaskId>)> = Vec::new();
+    let mut deferred: Vec<(u64, Reverse<TaskId>)> = Vec::new();
     let mut done = 0usize;
     let mut now: Time = 0;
+    // Capacity left now per node (row-major), on clusters scanned in full.
+    let width = problem.resource_count();
+    let track = problem.node_count() <= SCAN_ALL;
+    let mut free: Vec<u64> = Vec::new();
+    let mut row = Vec::with_capacity(width);
     while done < n {
+        if track {
+            free.clear();
+            for node in problem.nodes() {
+                state.free_at(node, now, &mut row);
+                free.extend_from_slice(&row);
+            }
+        }
         loop {
+            fresh.clear();
             while let Some(&Reverse((r, t))) = pending.peek() {
                 if r > now {
                     break;
                 }
                 pending.pop();
-                eligible.push(key(t));
+                fresh.push(key(t));
+            }
+            if !fresh.is_empty() {
+                fresh.sort_unstable_by(|a, b| b.cmp(a));
+                merge_descending(&mut eligible, &fresh, &mut deferred);
             }
             let mut released_now = false;
-            while let Some(item) = eligible.pop() {
+            deferred.clear();
+            for item in eligible.drain(..) {
                 let task = item.1.0;
+                if track && !room_somewhere(problem, task, &free, width) {
+                    deferred.push(item);
+                    continue;
+                }
                 state.evaluate(task, None, Some(now), policy);
                 let Some(slot) = state.choose(task, policy) else {
                     deferred.push(item);
@@ -50,6 +77,14 @@ pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<A
                 };
                 state.place(task, slot);
                 done += 1;
+                if track {
+                    let at = slot.node.index() * width;
+                    if let Some(left) = free.get_mut(at..at + width) {
+                        for (f, &d) in left.iter_mut().zip(problem.demand(task)) {
+                            *f = f.saturating_sub(d);
+                        }
+                    }
+                }
                 if slot.finish > now {
                     events.push(Reverse(slot.finish));
                 }
@@ -68,7 +103,7 @@ pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<A
                     }
                 }
             }
-            eligible.extend(deferred.drain(..));
+            std::mem::swap(&mut eligible, &mut deferred);
             if !released_now {
                 break;
             }
@@ -94,6 +129,52 @@ pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<A
         return finish_serially(problem, keys, policy, placed);
     }
     state.placed
+}
+
+/// Merges the descending `fresh` into the descending `list` (using `buffer`).
+fn merge_descending<T: Ord + Copy>(list: &mut Vec<T>, fresh: &[T], buffer: &mut Vec<T>) {
+    buffer.clear();
+    buffer.reserve(list.len() + fresh.len());
+    let (mut a, mut b) = (list.iter().peekable(), fresh.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) => {
+                if x >= y {
+                    a.next();
+                    x
+                } else {
+                    b.next();
+                    y
+                }
+            }
+            (Some(&&x), None) => {
+                a.next();
+                x
+            }
+            (None, Some(&&y)) => {
+                b.next();
+                y
+            }
+            (None, None) => break,
+        };
+        buffer.push(next);
+    }
+    std::mem::swap(list, buffer);
+}
+
+/// Whether some node the task may use has at least its demand left now (a necessary
+/// condition for starting it now).
+fn room_somewhere(problem: &Problem, task: TaskId, free: &[u64], width: usize) -> bool {
+    let demand = problem.demand(task);
+    let room = |n: NodeId| {
+        let at = n.index() * width;
+        problem.fits(task, n)
+            && free.get(at..at + width).is_some_and(|left| demand.iter().zip(left).all(|(d, l)| d <= l))
+    };
+    match problem.eligible_nodes(task) {
+        Some(list) => list.iter().any(|&n| room(n)),
+        None => problem.nodes().any(room),
+    }
 }
 
 fn finish_serially(problem: &Problem, keys: &[u64], policy: Policy, _partial: Vec<Assignment>) -> Vec<Assignment> {

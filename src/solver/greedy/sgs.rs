@@ -206,6 +206,17 @@ impl<'p> State<'p> {
         self.nodes = nodes;
     }
 
+    /// Writes into `out` the capacity left on `node` at instant `t`, per dimension.
+    pub(crate) fn free_at(&self, node: NodeId, t: Time, out: &mut Vec<u64>) {
+        out.clear();
+        if let Some(tl) = self.timelines.get(node.index()) {
+            tl.usage_at(t, out);
+            for (u, &c) in out.iter_mut().zip(tl.capacity()) {
+                *u = c.saturating_sub(*u);
+            }
+        }
+    }
+
     /// Picks one of `self.slots` by the policy.
     pub(crate) fn choose(&self, task: TaskId, policy: Policy) -> Option<Slot> {
         let eft = |s: &Slot| (s.finish, s.start, s.node);
