@@ -124,9 +124,9 @@ pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<A
     }
     if done < n {
         // Unreachable for a valid problem (with nothing running every eligible task fits
-        // an idle node); finish serially rather than return an incomplete schedule.
-        let placed = std::mem::take(&mut state.placed);
-        return finish_serially(problem, keys, policy, placed);
+        // an idle node); fall back to the serial scheme rather than return an incomplete
+        // schedule.
+        return finish_serially(problem, keys, policy);
     }
     state.placed
 }
@@ -177,7 +177,7 @@ fn room_somewhere(problem: &Problem, task: TaskId, free: &[u64], width: usize) -
     }
 }
 
-fn finish_serially(problem: &Problem, keys: &[u64], policy: Policy, _partial: Vec<Assignment>) -> Vec<Assignment> {
+fn finish_serially(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<Assignment> {
     let list = super::sgs::priority_list(problem, keys);
     serial(problem, &list, policy, false, None)
 }
