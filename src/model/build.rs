@@ -248,11 +248,39 @@ fn rotate_to_smallest(cycle: &mut [TaskId]) {
 fn min_durations(problem: &Problem) -> Result<Vec<Time>, ModelError> {
     problem
         .tasks()
-        .map(|t| match problem.options(t).map(|(_, d)| d).min() {
-            Some(d) => Ok(d),
+        .map(|t| match duration_range(problem, t) {
+            Some((d, _)) => Ok(d),
             None => Err(no_fit_error(problem, t)),
         })
         .collect()
+}
+
+/// The shortest and longest duration of the task over the nodes it can run on, `None` when
+/// it fits none. A task without an eligibility list runs everywhere it fits: its overrides
+/// cover a few nodes and every other fitting node has the default duration, so one fitting
+/// node without an override settles the default. The scan stops at the first such node,
+/// which keeps validation near O(tasks) on large clusters instead of O(tasks × nodes).
+fn duration_range(problem: &Problem, task: TaskId) -> Option<(Time, Time)> {
+    let placement = problem.placement.get(task.index())?;
+    if placement.only.is_some() {
+        let mut range: Option<(Time, Time)> = None;
+        for (_, d) in problem.options(task) {
+            range = Some(range.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d))));
+        }
+        return range;
+    }
+    let mut range: Option<(Time, Time)> = None;
+    let mut widen = |d: Time| range = Some(range.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d))));
+    for &(node, d) in placement.durations.iter() {
+        if problem.fits(task, node) {
+            widen(d);
+        }
+    }
+    let overridden = |n: NodeId| placement.durations.binary_search_by_key(&n, |&(m, _)| m).is_ok();
+    if problem.nodes().any(|n| !overridden(n) && problem.fits(task, n)) {
+        widen(problem.default_duration(task));
+    }
+    range
 }
 
 fn no_fit_error(problem: &Problem, task: TaskId) -> ModelError {
@@ -307,7 +335,7 @@ fn horizon(problem: &Problem) -> Result<Time, ModelError> {
     let mut total: Time = 0;
     let mut longest: Time = 0;
     for t in problem.tasks() {
-        let max = problem.options(t).map(|(_, d)| d).max().unwrap_or(0);
+        let max = duration_range(problem, t).map_or(0, |(_, hi)| hi);
         longest = longest.max(max);
         total = total.checked_add(max).ok_or_else(overflow)?;
         for e in problem.predecessors(t) {

@@ -225,11 +225,12 @@ impl Problem {
     /// in node id order. Never empty for a valid problem.
     pub fn options(&self, task: TaskId) -> impl Iterator<Item = (NodeId, Time)> + '_ {
         let only = self.placement.get(task.index()).and_then(|p| p.only.as_deref());
-        let candidates: Box<dyn Iterator<Item = NodeId> + '_> = match only {
-            Some(only) => Box::new(only.iter().copied()),
-            None => Box::new(self.nodes()),
+        // Either the list or every node, without boxing (this runs once per task in bounds).
+        let (listed, all) = match only {
+            Some(only) => (only, 0..0),
+            None => (&[][..], 0..self.node_names.len() as u32),
         };
-        candidates.filter_map(move |n| self.duration_on(task, n).map(|d| (n, d)))
+        listed.iter().copied().chain(all.map(NodeId)).filter_map(move |n| self.duration_on(task, n).map(|d| (n, d)))
     }
 
     /// The task's eligible node list as given (`None` = every node).

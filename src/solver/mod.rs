@@ -4,10 +4,12 @@
 //! |---|---|---|
 //! | [`Topological`] | heuristic (baseline) | O(n log n + e + n·m·s) |
 //! | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
+//! | [`Greedy`] | heuristic (portfolio of list schedules) | O(n log n + e + n·c·(p + log k + s)) per pass |
 //!
 //! (n tasks, e dependencies, m nodes per task, s timeline steps looked at per placement.)
 
 mod critical_path;
+pub mod greedy;
 mod list;
 pub mod registry;
 mod topological;
@@ -17,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use critical_path::CriticalPath;
+pub use greedy::Greedy;
 pub use list::serial_schedule;
 pub use registry::{solver_by_name, solver_names};
 pub use topological::Topological;

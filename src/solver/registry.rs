@@ -5,19 +5,19 @@
 //! names in the order of the solver table. Examples, benches and the research harness look
 //! solvers up here and nowhere else, so registering a new solver is a one-line change.
 
-use super::{CriticalPath, Scheduler, SolveOptions, Topological};
+use super::{CriticalPath, Greedy, Scheduler, SolveOptions, Topological};
 
 /// Every registered solver name, in the order of the solver table.
 pub fn solver_names() -> &'static [&'static str] {
-    &["topological", "critical-path"]
+    &["topological", "critical-path", "greedy"]
 }
 
 /// The solver registered under `name`, configured with `options`; `None` for an unknown name.
 pub fn solver_by_name(name: &str, options: &SolveOptions) -> Option<Box<dyn Scheduler + Send + Sync>> {
-    let _ = options; // the list schedulers take no options
     match name {
         "topological" => Some(Box::new(Topological)),
         "critical-path" => Some(Box::new(CriticalPath)),
+        "greedy" => Some(Box::new(Greedy::new().options(options.clone()))),
         _ => None,
     }
 }
