@@ -10,7 +10,7 @@
     reason = "a test fails loudly"
 )]
 
-use dagplan::io::{ParseError, read_json_file, read_json_str};
+use dagplan::io::{Format, ParseError, parse_problem, read_json_file, read_json_str, read_problem};
 use dagplan::solver::all_solvers;
 use dagplan::{ModelError, Problem};
 
@@ -354,4 +354,142 @@ fn zero_duration_tasks_are_fine() {
     ))
     .unwrap();
     assert!(solve_all(&problem).iter().all(|&m| m == 5));
+}
+
+// ---- The benchmark-format readers -------------------------------------------------------
+
+/// Parses text that must fail with a syntax error at `line`; returns the message.
+fn reader_syntax(format: Format, text: &str, line: usize) -> String {
+    match parse_problem(text, format) {
+        Err(e @ ParseError::Syntax { .. }) => {
+            let ParseError::Syntax { line: at, .. } = &e else { unreachable!() };
+            assert_eq!(*at, line, "{e}");
+            e.to_string()
+        }
+        other => panic!("expected a syntax error from the {format} reader, got {other:?}"),
+    }
+}
+
+/// Parses text that must fail validation.
+fn reader_invalid(format: Format, text: &str) -> ModelError {
+    match parse_problem(text, format) {
+        Err(ParseError::Invalid { source, .. }) => source,
+        other => panic!("expected a validation error from the {format} reader, got {other:?}"),
+    }
+}
+
+#[test]
+fn patterson_precedence_cycle() {
+    let e = reader_invalid(Format::Patterson, "3 1\n5\n0 0 1 2\n2 1 1 3\n0 0 1 2\n");
+    assert_eq!(e, ModelError::Cycle { tasks: vec!["j2".into(), "j3".into()] });
+}
+
+#[test]
+fn patterson_demand_above_capacity() {
+    let e = reader_invalid(Format::Patterson, "3 1\n5\n0 0 1 2\n2 9 1 3\n0 0 0\n");
+    assert!(matches!(e, ModelError::DoesNotFit { ref task, demand: 9, capacity: 5, .. } if task == "j2"), "{e}");
+}
+
+#[test]
+fn patterson_successor_out_of_range() {
+    let m = reader_syntax(Format::Patterson, "3 1\n5\n0 0 1 7\n2 1 1 3\n0 0 0\n", 3);
+    assert!(m.contains("successor of job 1") && m.contains("found 7"), "{m}");
+}
+
+#[test]
+fn patterson_truncated() {
+    let m = reader_syntax(Format::Patterson, "3 1\n5\n0 0 1 2\n2 1", 4);
+    assert!(m.contains("job 2") && m.contains("end of the input"), "{m}");
+}
+
+#[test]
+fn job_shop_non_integer_duration() {
+    let m = reader_syntax(Format::JobShop, "# two jobs\n2 2\n0 5 1 x\n1 2 0 3\n", 3);
+    assert!(m.contains("duration of operation 2 of job 1") && m.contains("`x`"), "{m}");
+}
+
+#[test]
+fn job_shop_machine_out_of_range() {
+    let m = reader_syntax(Format::JobShop, "2 2\n0 5 3 4\n1 2 0 3\n", 2);
+    assert!(m.contains("operation 2 of job 1") && m.contains("found 3"), "{m}");
+}
+
+#[test]
+fn job_shop_count_beyond_u64() {
+    let m = reader_syntax(Format::JobShop, "99999999999999999999 2\n", 1);
+    assert!(m.contains("job count") && m.contains("too large"), "{m}");
+}
+
+#[test]
+fn job_shop_huge_job_count_is_an_error_not_an_allocation() {
+    let m = reader_syntax(Format::JobShop, "1000000000000 1\n0 5\n", 2);
+    assert!(m.contains("job 2") && m.contains("end of the input"), "{m}");
+}
+
+#[test]
+fn flexible_job_shop_operation_without_machines() {
+    let m = reader_syntax(Format::FlexibleJobShop, "1 2\n1 0\n", 2);
+    assert!(m.contains("at least one machine for operation 1 of job 1"), "{m}");
+}
+
+#[test]
+fn flexible_job_shop_unknown_machine() {
+    let m = reader_syntax(Format::FlexibleJobShop, "1 2\n1 1 3 5\n", 2);
+    assert!(m.contains("machine (1 to 2)") && m.contains("found 3"), "{m}");
+}
+
+#[test]
+fn flexible_job_shop_durations_overflowing_in_sum() {
+    let max = u64::MAX;
+    let e = reader_invalid(Format::FlexibleJobShop, &format!("2 2\n1 1 1 {max}\n1 1 1 {max}\n"));
+    assert!(matches!(e, ModelError::Overflow { .. }), "{e}");
+}
+
+#[test]
+fn psplib_garbage_and_missing_header() {
+    let m = reader_syntax(Format::Psplib, "garbage", 1);
+    assert!(m.contains("expected the job count"), "{m}");
+}
+
+/// A shipped PSPLIB file, or `None` (with a note) where the shared data is absent.
+fn j30_sample() -> Option<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/psplib/j30/j301_1.sm");
+    let text = std::fs::read_to_string(path).ok();
+    if text.is_none() {
+        eprintln!("note: {path} not found; skipping (the shared benchmark data is absent)");
+    }
+    text
+}
+
+#[test]
+fn psplib_job_listing_itself_as_successor() {
+    let Some(text) = j30_sample() else { return };
+    let damaged =
+        text.replace("   1        1          3           2   3   4", "   1        1          3           2   3   1");
+    let m = reader_syntax(Format::Psplib, &damaged, 19);
+    assert!(m.contains("job 1 lists itself"), "{m}");
+}
+
+#[test]
+fn psplib_truncated_file() {
+    let Some(text) = j30_sample() else { return };
+    let m = reader_syntax(Format::Psplib, text.get(..1500).unwrap(), 36);
+    assert!(m.contains("job 18") && m.contains("end of the input"), "{m}");
+}
+
+#[test]
+fn unknown_extension_and_non_utf8_benchmark_file() {
+    let dir = std::env::temp_dir();
+    let odd = dir.join(format!("dagplan-catalogue-{}.txt", std::process::id()));
+    std::fs::write(&odd, "1 1\n0 1\n").unwrap();
+    let e = read_problem(&odd).unwrap_err();
+    std::fs::remove_file(&odd).ok();
+    assert!(matches!(e, ParseError::UnknownFormat { .. }), "{e:?}");
+    assert!(e.to_string().contains("dagplan-catalogue"), "{e}");
+
+    let bad = dir.join(format!("dagplan-catalogue-{}.jss", std::process::id()));
+    std::fs::write(&bad, b"1 1\n0 \xff\n").unwrap();
+    let e = read_problem(&bad).unwrap_err();
+    std::fs::remove_file(&bad).ok();
+    assert!(matches!(e, ParseError::Syntax { line: 2, column: 3, .. }), "{e:?}");
 }
