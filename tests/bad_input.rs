@@ -2,13 +2,7 @@
 //! message naming the offending item, and never a panic. Valid but extreme inputs (empty
 //! problems, huge numbers, 100,000-task chains) are solved and verified.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "a test fails loudly"
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
 use dagplan::io::{Format, ParseError, parse_problem, read_json_file, read_json_str, read_problem};
 use dagplan::solver::all_solvers;

@@ -3,13 +3,7 @@
 //! verifies; no makespan is below the optimum and no lower bound above it; a solver that says
 //! `Optimal` has hit the optimum; exact solvers hit it.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "a test fails loudly"
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
 use std::path::Path;
 

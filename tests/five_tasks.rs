@@ -1,12 +1,6 @@
 //! The reference case: every solver reaches the documented optimum of 70 and proves it.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "a test fails loudly"
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
 use dagplan::example::five_tasks;
 use dagplan::solver::all_solvers;

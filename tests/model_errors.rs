@@ -1,12 +1,6 @@
 //! Every validation error kind, with the names it must carry.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "a test fails loudly"
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
 use dagplan::io::{ParseError, read_json_str};
 use dagplan::{ModelError, NodeSpec, ProblemSpec, TaskSpec};

@@ -2,13 +2,7 @@
 //! shorter than the lower bound; the JSON format round-trips; the generator makes both deep
 //! and wide graphs.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "a test fails loudly"
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
 use dagplan::generate::Generator;
 use dagplan::solver::all_solvers;

@@ -1,12 +1,6 @@
 //! The verifier catches every kind of violation, naming the tasks and numbers involved.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "a test fails loudly"
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
 use dagplan::example::{documented_deployment, five_tasks};
 use dagplan::{Assignment, NodeId, NodeSpec, Problem, ProblemSpec, Schedule, TaskId, TaskSpec, Violation};

@@ -3,13 +3,7 @@
 //! pair of dependencies, every instant of the horizon, every dimension), so it shares no
 //! logic with `verify`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "a test fails loudly"
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
 use dagplan::generate::{Generator, SplitMix64};
 use dagplan::solver::all_solvers;
