@@ -4,10 +4,16 @@
 //! |---|---|---|
 //! | [`Topological`] | heuristic (baseline) | O(n log n + e + n·m·s) |
 //! | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
+//! | [`Dp`] | exact (anytime: time and state limits) | exponential; see [`Dp`] |
+//! | `Ilp` (feature `ilp`) | exact with HiGHS's proof (anytime: time limit, gap) | NP-hard MIP |
 //!
 //! (n tasks, e dependencies, m nodes per task, s timeline steps looked at per placement.)
 
 mod critical_path;
+mod dp;
+mod heuristic;
+#[cfg(feature = "ilp")]
+mod ilp;
 mod list;
 mod topological;
 
@@ -16,6 +22,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use critical_path::CriticalPath;
+pub use dp::Dp;
+pub use heuristic::heuristic_schedule;
+#[cfg(feature = "ilp")]
+pub use ilp::Ilp;
 pub use list::serial_schedule;
 pub use topological::Topological;
 
@@ -185,5 +195,11 @@ impl Deadline {
 
 /// One of each solver the crate has, with default options, in the order of the solver table.
 pub fn all_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
-    vec![Box::new(Topological), Box::new(CriticalPath)]
+    vec![
+        Box::new(Topological),
+        Box::new(CriticalPath),
+        Box::new(Dp::default()),
+        #[cfg(feature = "ilp")]
+        Box::new(Ilp::default()),
+    ]
 }
