@@ -9,7 +9,7 @@
 //! Options: `--limit S` (seconds per instance, default 10), `--threads N` (default 2),
 //! `--every K` / `--offset I` (take every K-th instance in sorted file order starting at I),
 //! `--max-tasks N` (skip larger instances; counted without the two PSPLIB dummies),
-//! `--max-states N` (dp). One CSV line per instance on stdout, a summary at the end.
+//! `--max-states N` (dp), `--only NAME` (one instance), `--verbose` (solver counters). One CSV line per instance on stdout, a summary at the end.
 //!
 //! TEMPORARY: the small `.sm` / `.rcp` readers below stand in for `dagplan::io` (written on
 //! another branch); switch to it at merge.
@@ -145,6 +145,9 @@ fn main() -> Result<(), Error> {
     println!("instance,tasks,makespan,bound,status,optimum,deviation_pct,seconds");
     for path in files.iter().skip(offset).step_by(every.max(1)) {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_owned();
+        if flag("--only").is_some_and(|only| only != name) {
+            continue;
+        }
         let text = std::fs::read_to_string(path)?;
         let parsed = if name.ends_with(".sm") { read_sm(&text) } else { read_rcp(&text) };
         let problem = to_problem(&parsed.map_err(|e| format!("{name}: {e}"))?)?;
@@ -177,6 +180,9 @@ fn main() -> Result<(), Error> {
         at_optimum += usize::from(m == hi);
         dev_sum += dev;
         time_sum += secs;
+        if args.iter().any(|a| a == "--verbose") {
+            eprintln!("{name}: {:?}", solution.stats.counters);
+        }
         println!(
             "{name},{},{m},{},{:?},{hi},{dev:.2},{secs:.3}",
             problem.task_count(),

@@ -20,7 +20,7 @@ pub use model::{
     TaskSpec, Time,
 };
 pub use schedule::{Assignment, Schedule, ScheduleError};
-pub use solver::{CriticalPath, Dp, Scheduler, Solution, SolveError, SolveOptions, Stats, Status, Topological};
 #[cfg(feature = "ilp")]
 pub use solver::Ilp;
+pub use solver::{CriticalPath, Dp, Scheduler, Solution, SolveError, SolveOptions, Stats, Status, Topological};
 pub use verify::Violation;

@@ -194,12 +194,15 @@ impl Deadline {
 }
 
 /// One of each solver the crate has, with default options, in the order of the solver table.
+/// The exact solvers get a 10-second time limit here so that a loop over all solvers always
+/// ends (they then return their best schedule and bound as `Feasible`).
 pub fn all_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
+    let exact_limit = SolveOptions::default().time_limit(Duration::from_secs(10));
     vec![
         Box::new(Topological),
         Box::new(CriticalPath),
-        Box::new(Dp::default()),
+        Box::new(Dp::new(exact_limit.clone())),
         #[cfg(feature = "ilp")]
-        Box::new(Ilp::default()),
+        Box::new(Ilp::new(exact_limit)),
     ]
 }

@@ -298,7 +298,10 @@ fn child_of(
             }
             None => {
                 skipped_fitting.extend(
-                    cand.nodes.iter().filter(|&&(n, d)| d == 0 || fits(ctx, residual, cand.task, n)).map(|&(n, _)| (cand.task, n)),
+                    cand.nodes
+                        .iter()
+                        .filter(|&&(n, d)| d == 0 || fits(ctx, residual, cand.task, n))
+                        .map(|&(n, _)| (cand.task, n)),
                 );
             }
         }

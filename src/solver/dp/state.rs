@@ -64,13 +64,9 @@ impl<'a> Context<'a> {
         let duration: Vec<Vec<Option<Time>>> =
             problem.tasks().map(|t| problem.nodes().map(|n| problem.duration_on(t, n)).collect()).collect();
         let min_duration: Vec<Time> = problem.tasks().map(|t| problem.min_duration(t)).collect();
-        let tail = longest_path_to_end(
-            problem,
-            |t| problem.min_duration(t),
-            |from, e| unavoidable_delay(problem, from, e),
-        );
-        let after: Vec<Time> =
-            tail.iter().zip(&min_duration).map(|(&total, &own)| total.saturating_sub(own)).collect();
+        let tail =
+            longest_path_to_end(problem, |t| problem.min_duration(t), |from, e| unavoidable_delay(problem, from, e));
+        let after: Vec<Time> = tail.iter().zip(&min_duration).map(|(&total, &own)| total.saturating_sub(own)).collect();
         let class: Vec<usize> = problem
             .nodes()
             .map(|n| {

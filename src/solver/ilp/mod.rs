@@ -41,7 +41,7 @@ use good_lp::{Expression, ProblemVariables, SolverModel, constraint, highs, vari
 use highs::HighsModelStatus;
 
 use super::heuristic::heuristic_schedule;
-use super::{Scheduler, Solution, SolveError, SolveOptions};
+use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions};
 use crate::bounds::lower_bound;
 use crate::model::{Problem, Time};
 use model::{Limits, TimeIndexed};
@@ -156,13 +156,12 @@ impl Scheduler for Ilp {
             return Solution::new(problem, heuristic.schedule, lower, started, counters);
         }
         let warm = if self.warm_start { model.encode(&heuristic.schedule) } else { None };
-        let remaining = deadline.remaining().map(|d| d.as_secs_f64());
-        let outcome = solve(&model, warm.as_deref(), self.threads(), remaining, self.relative_gap)?;
+        let outcome = solve(&model, warm.as_deref(), self.threads(), &deadline, self.relative_gap)?;
         let mut schedule = heuristic.schedule;
         if let Some(values) = &outcome.values {
-            let found = model
-                .decode(values)
-                .ok_or_else(|| SolveError::Internal("HiGHS returned a solution without a start for some task".into()))?;
+            let found = model.decode(values).ok_or_else(|| {
+                SolveError::Internal("HiGHS returned a solution without a start for some task".into())
+            })?;
             if let Err(violations) = found.verify(problem) {
                 return Err(SolveError::Internal(format!(
                     "HiGHS's solution violates the problem: {}",
@@ -200,7 +199,7 @@ fn solve(
     model: &TimeIndexed,
     warm: Option<&[f64]>,
     threads: u32,
-    time_limit: Option<f64>,
+    deadline: &Deadline,
     gap: f64,
 ) -> Result<Outcome, SolveError> {
     let mut vars = ProblemVariables::new();
@@ -240,8 +239,9 @@ fn solve(
     set_option(&mut highs_model, "mip_rel_gap", gap)?;
     set_option(&mut highs_model, "mip_abs_gap", 1.0 - 1e-6)?;
     set_option(&mut highs_model, "random_seed", 0)?;
-    if let Some(limit) = time_limit {
-        set_option(&mut highs_model, "time_limit", limit.max(0.001))?;
+    set_option(&mut highs_model, "mip_heuristic_effort", 0.2)?;
+    if let Some(limit) = deadline.remaining() {
+        set_option(&mut highs_model, "time_limit", (limit.as_secs_f64() * 0.95).max(0.001))?;
     }
     if let Some(values) = warm {
         highs_model
