@@ -9,7 +9,7 @@
 //! Options: `--limit S` (seconds per instance, default 10), `--threads N` (default 2),
 //! `--every K` / `--offset I` (take every K-th instance in sorted file order starting at I),
 //! `--max-tasks N` (skip larger instances; counted without the two PSPLIB dummies),
-//! `--max-states N` (dp), `--only NAME` (one instance), `--verbose` (solver counters). One CSV line per instance on stdout, a summary at the end.
+//! `--max-states N` (dp), `--dp-share F` (ilp: share of the limit for the dp primal run, 0: off), `--only NAME` (one instance), `--verbose` (solver counters). One CSV line per instance on stdout, a summary at the end.
 //!
 //! TEMPORARY: the small `.sm` / `.rcp` readers below stand in for `dagplan::io` (written on
 //! another branch); switch to it at merge.
@@ -131,7 +131,10 @@ fn main() -> Result<(), Error> {
             })
         }
         #[cfg(feature = "ilp")]
-        "ilp" => Box::new(dagplan::Ilp::new(options)),
+        "ilp" => {
+            let share: f64 = flag("--dp-share").map_or(Ok(0.25), |v| v.parse())?;
+            Box::new(dagplan::Ilp::new(options).dp_share(share)?)
+        }
         other => return Err(format!("unknown solver `{other}` (dp, or ilp with the `ilp` feature)").into()),
     };
     let known = optima(&dir);

@@ -1,6 +1,7 @@
 //! The exact solvers (`dp`, and `ilp` with the `ilp` feature) against each other, against a
 //! brute-force oracle and against the heuristics, on small random instances of the full
 //! model (several nodes and dimensions, eligibility, per-node durations, transfer delays).
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
 
 use std::time::{Duration, Instant};
 
@@ -47,8 +48,7 @@ fn oracle(problem: &Problem) -> Time {
     let mut used = vec![false; n];
     // Position k of the order tries tasks from `stack[k]` upwards.
     let mut stack: Vec<usize> = vec![0];
-    loop {
-        let Some(&next) = stack.last() else { break };
+    while let Some(&next) = stack.last() {
         if order.len() == n {
             best = best.min(best_assignment(problem, &order));
         }

@@ -34,7 +34,7 @@ pub fn heuristic_schedule(problem: &Problem, options: &SolveOptions) -> Result<S
     let mut best = best.ok_or(SolveError::Internal("no heuristic ran".into()))?;
     let passes = (200_000 / (problem.task_count() + 1)).min(1000);
     let rank = longest_path_to_end(problem, |t| problem.min_duration(t), |_, e| e.delay);
-    let mut rng = SplitMix64::new(options.seed ^ 0x5EED_0F_DA6_u64);
+    let mut rng = SplitMix64::new(options.seed ^ 0x0005_EED0_FDA6_u64);
     let mut priority = vec![0u64; rank.len()];
     for _ in 0..passes {
         if deadline.reached() || best.makespan() <= best.lower_bound {

@@ -6,6 +6,9 @@ use crate::graph::{longest_path_to_end, unavoidable_delay};
 use crate::model::{NodeId, Problem, TaskId, Time};
 use crate::schedule::{Assignment, Schedule};
 
+/// What distinguishes a node in a state: (kind, task, relative time) entries, sorted.
+pub(super) type Signature = Vec<(u8, u32, Time)>;
+
 /// "Not started" in [`State::placed`].
 pub(super) const NONE: u32 = u32::MAX;
 
@@ -198,8 +201,8 @@ impl<'a> Context<'a> {
 
     /// Per node, what distinguishes it in the state: running tasks (kind 0, time left),
     /// finished tasks whose delay window is open (kind 1, age) and forbidden starts (kind 2).
-    pub fn node_signatures(&self, state: &State) -> Vec<Vec<(u8, u32, Time)>> {
-        let mut sig: Vec<Vec<(u8, u32, Time)>> = vec![Vec::new(); self.nodes];
+    pub fn node_signatures(&self, state: &State) -> Vec<Signature> {
+        let mut sig: Vec<Signature> = vec![Vec::new(); self.nodes];
         for r in &state.running {
             if let Some(s) = sig.get_mut(r.node.index()) {
                 s.push((0, r.task.0, r.finish - state.time));
@@ -234,7 +237,7 @@ impl<'a> Context<'a> {
     pub fn key(&self, state: &State) -> Box<[u64]> {
         let sig = self.node_signatures(state);
         let mut key: Vec<u64> = state.finished.clone();
-        let mut by_class: Vec<(usize, &Vec<(u8, u32, Time)>)> =
+        let mut by_class: Vec<(usize, &Signature)> =
             sig.iter().enumerate().map(|(n, s)| (self.class.get(n).copied().unwrap_or(n), s)).collect();
         by_class.sort();
         for (class, s) in by_class {

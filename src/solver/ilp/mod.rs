@@ -13,6 +13,10 @@
 //! Artigues, Koné, Lopez and Mongeau, "Mixed-integer linear programming formulations", in
 //! *Handbook on Project Management and Scheduling*, 2015).
 //!
+//! **Horizon**: the makespan of [`heuristic_schedule`], improved by a short run of the `dp`
+//! solver used as a primal heuristic ([`Ilp::dp_share`] of the time limit; its schedule only,
+//! never its bound).
+//!
 //! **Solve**: the model is written with good_lp, handed to HiGHS (the `highs` crate, used
 //! directly for what good_lp does not expose: the warm start of the model built from the
 //! heuristic schedule, HiGHS's dual bound and its exact model status), with the time limit,
@@ -62,6 +66,7 @@ pub struct Ilp {
     max_columns: usize,
     max_nonzeros: usize,
     warm_start: bool,
+    dp_share: f64,
     lp_file: Option<PathBuf>,
 }
 
@@ -73,6 +78,7 @@ impl Default for Ilp {
             max_columns: 2_000_000,
             max_nonzeros: 50_000_000,
             warm_start: true,
+            dp_share: 0.25,
             lp_file: None,
         }
     }
@@ -120,6 +126,19 @@ impl Ilp {
         self
     }
 
+    /// Share of the time limit given to a short run of [`Dp`](super::Dp) as a *primal*
+    /// heuristic before HiGHS starts (default 0.25; 0 turns it off). Only its schedule is
+    /// used — as a smaller horizon and the warm start; its bound is discarded, so every
+    /// `Optimal` status of `ilp` is HiGHS's proof. Without a time limit the run is capped at
+    /// 100,000 states. A share outside `[0, 1)` is refused.
+    pub fn dp_share(mut self, share: f64) -> Result<Self, SolveError> {
+        if !(0.0..1.0).contains(&share) {
+            return Err(SolveError::Backend(format!("dp share {share} is not in [0, 1)")));
+        }
+        self.dp_share = share;
+        Ok(self)
+    }
+
     /// Also writes the model to this file in the CPLEX LP format before solving.
     pub fn lp_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.lp_file = Some(path.into());
@@ -135,8 +154,18 @@ impl Scheduler for Ilp {
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
         let deadline = self.options.deadline();
-        let heuristic = heuristic_schedule(problem, &self.options)?;
+        let mut heuristic = heuristic_schedule(problem, &self.options)?;
         let lower = lower_bound(problem);
+        if self.dp_share > 0.0 && heuristic.makespan() > lower {
+            let mut options = self.options.clone();
+            options.time_limit = deadline.remaining().map(|r| r.mul_f64(self.dp_share));
+            let dp =
+                super::Dp::new(options).max_states(if self.options.time_limit.is_some() { 2_000_000 } else { 100_000 });
+            let primal = dp.schedule(problem)?;
+            if primal.makespan() < heuristic.makespan() {
+                heuristic = primal;
+            }
+        }
         let upper = heuristic.makespan();
         if upper <= lower || deadline.reached() {
             return Solution::new(problem, heuristic.schedule, lower, started, vec![("columns", 0), ("rows", 0)]);
