@@ -249,7 +249,7 @@ impl TimeIndexed {
                     .demand(b.task)
                     .iter()
                     .zip(cap)
-                    .map(|(&q, &c)| if c == 0 { 0 } else { q.saturating_mul(1000) / c })
+                    .map(|(&q, &c)| q.saturating_mul(1000).checked_div(c).unwrap_or(0))
                     .sum()
             };
             let mut order = here.clone();
