@@ -93,7 +93,9 @@ pub use model::{
     TaskSpec, Time,
 };
 pub use schedule::{Assignment, Schedule, ScheduleError};
-pub use solver::{CriticalPath, Greedy, Scheduler, Solution, SolveError, SolveOptions, Stats, Status, Topological};
+#[cfg(feature = "ilp")]
+pub use solver::Ilp;
+pub use solver::{CriticalPath, Dp, Greedy, Scheduler, Solution, SolveError, SolveOptions, Stats, Status, Topological};
 pub use verify::Violation;
 
 /// The README's Rust examples, run as doc tests so they stay true.

@@ -5,11 +5,17 @@
 //! | [`Topological`] | heuristic (baseline) | O(n log n + e + n·m·s) |
 //! | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
 //! | [`Greedy`] | heuristic (portfolio of list schedules) | O(n log n + e + n·c·(p + log k + s)) per pass |
+//! | [`Dp`] | exact (anytime: time and state limits) | exponential; see [`Dp`] |
+//! | `Ilp` (feature `ilp`) | exact with HiGHS's proof (anytime: time limit, gap) | NP-hard MIP |
 //!
 //! (n tasks, e dependencies, m nodes per task, s timeline steps looked at per placement.)
 
 mod critical_path;
+mod dp;
 pub mod greedy;
+mod heuristic;
+#[cfg(feature = "ilp")]
+mod ilp;
 mod list;
 pub mod registry;
 mod topological;
@@ -19,7 +25,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use critical_path::CriticalPath;
+pub use dp::Dp;
 pub use greedy::Greedy;
+pub use heuristic::heuristic_schedule;
+#[cfg(feature = "ilp")]
+pub use ilp::Ilp;
 pub use list::serial_schedule;
 pub use registry::{solver_by_name, solver_names};
 pub use topological::Topological;
@@ -188,9 +198,10 @@ impl Deadline {
     }
 }
 
-/// One of each registered solver with default options, in the order of the solver table
-/// ([`solver_names`]).
+/// One of each registered solver, in the order of the solver table ([`solver_names`]), each
+/// with a 10-second time limit so that a loop over all solvers always ends (the exact ones
+/// then return their best schedule and bound as `Feasible`).
 pub fn all_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
-    let options = SolveOptions::default();
+    let options = SolveOptions::default().time_limit(Duration::from_secs(10));
     solver_names().iter().filter_map(|name| solver_by_name(name, &options)).collect()
 }

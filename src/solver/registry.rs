@@ -5,11 +5,16 @@
 //! names in the order of the solver table. Examples, benches and the research harness look
 //! solvers up here and nowhere else, so registering a new solver is a one-line change.
 
-use super::{CriticalPath, Greedy, Scheduler, SolveOptions, Topological};
+#[cfg(feature = "ilp")]
+use super::Ilp;
+use super::{CriticalPath, Dp, Greedy, Scheduler, SolveOptions, Topological};
 
 /// Every registered solver name, in the order of the solver table.
 pub fn solver_names() -> &'static [&'static str] {
-    &["topological", "critical-path", "greedy"]
+    #[cfg(feature = "ilp")]
+    return &["topological", "critical-path", "greedy", "dp", "ilp"];
+    #[cfg(not(feature = "ilp"))]
+    return &["topological", "critical-path", "greedy", "dp"];
 }
 
 /// The solver registered under `name`, configured with `options`; `None` for an unknown name.
@@ -18,6 +23,9 @@ pub fn solver_by_name(name: &str, options: &SolveOptions) -> Option<Box<dyn Sche
         "topological" => Some(Box::new(Topological)),
         "critical-path" => Some(Box::new(CriticalPath)),
         "greedy" => Some(Box::new(Greedy::new().options(options.clone()))),
+        "dp" => Some(Box::new(Dp::new(options.clone()))),
+        #[cfg(feature = "ilp")]
+        "ilp" => Some(Box::new(Ilp::new(options.clone()))),
         _ => None,
     }
 }

@@ -1,0 +1,267 @@
+//! The exact solvers (`dp`, and `ilp` with the `ilp` feature) against each other, against a
+//! brute-force oracle and against the heuristics, on small random instances of the full
+//! model (several nodes and dimensions, eligibility, per-node durations, transfer delays).
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)] // a test fails loudly
+
+use std::time::{Duration, Instant};
+
+use dagplan::generate::Generator;
+use dagplan::profile::Profile;
+use dagplan::solver::heuristic_schedule;
+use dagplan::{
+    CriticalPath, Dp, NodeId, Problem, Scheduler, Solution, SolveOptions, Status, TaskId, Time, Topological,
+};
+use proptest::prelude::*;
+
+fn small(seed: u64, tasks: usize, nodes: usize, resources: usize, max_delay: u64) -> Problem {
+    Generator {
+        tasks,
+        nodes,
+        resources,
+        dependencies: 1.2,
+        window: 4,
+        tightness: 0.7,
+        max_duration: 8,
+        eligibility: 0.3,
+        heterogeneity: 0.3,
+        max_delay,
+        seed,
+    }
+    .generate()
+    .unwrap()
+}
+
+fn checked(problem: &Problem, solution: Solution) -> Solution {
+    solution.schedule.verify(problem).unwrap();
+    assert!(solution.lower_bound <= solution.makespan());
+    assert_eq!(solution.status == Status::Optimal, solution.lower_bound == solution.makespan());
+    solution
+}
+
+/// Brute force: every topological order × every node assignment, each task at its earliest
+/// feasible start on its node after the tasks before it (serial SGS). The serial scheme over
+/// all orders generates every active schedule, and some optimal schedule is active.
+fn oracle(problem: &Problem) -> Time {
+    let n = problem.task_count();
+    let mut best = Time::MAX;
+    let mut order: Vec<TaskId> = Vec::new();
+    let mut used = vec![false; n];
+    // Position k of the order tries tasks from `stack[k]` upwards.
+    let mut stack: Vec<usize> = vec![0];
+    while let Some(&next) = stack.last() {
+        if order.len() == n {
+            best = best.min(best_assignment(problem, &order));
+        }
+        let candidate = (next..n)
+            .find(|&i| !used[i] && problem.predecessors(TaskId(i as u32)).iter().all(|e| used[e.task.index()]));
+        match candidate {
+            Some(i) if order.len() < n => {
+                *stack.last_mut().unwrap() = i;
+                used[i] = true;
+                order.push(TaskId(i as u32));
+                stack.push(0);
+            }
+            _ => {
+                stack.pop();
+                if let Some(t) = order.pop() {
+                    used[t.index()] = false;
+                }
+                if let Some(top) = stack.last_mut() {
+                    *top += 1;
+                }
+            }
+        }
+    }
+    best
+}
+
+fn best_assignment(problem: &Problem, order: &[TaskId]) -> Time {
+    let options: Vec<Vec<(NodeId, Time)>> = order.iter().map(|&t| problem.options(t).collect()).collect();
+    let mut pick = vec![0usize; order.len()];
+    let mut best = Time::MAX;
+    loop {
+        let mut profiles: Vec<Profile> = problem.nodes().map(|n| Profile::new(problem.capacity(n))).collect();
+        let mut placed: Vec<Option<(NodeId, Time)>> = vec![None; problem.task_count()];
+        let mut makespan = 0;
+        for (k, &t) in order.iter().enumerate() {
+            let (node, d) = options[k][pick[k]];
+            let ready = problem
+                .predecessors(t)
+                .iter()
+                .map(|e| {
+                    let (pn, pf) = placed[e.task.index()].unwrap();
+                    if pn == node { pf } else { pf + e.delay }
+                })
+                .max()
+                .unwrap_or(0);
+            let start = profiles[node.index()].earliest_fit(ready, d, problem.demand(t)).unwrap();
+            profiles[node.index()].reserve(start, d, problem.demand(t));
+            placed[t.index()] = Some((node, start + d));
+            makespan = makespan.max(start + d);
+        }
+        best = best.min(makespan);
+        // Next assignment (odometer).
+        let mut k = 0;
+        loop {
+            if k == pick.len() {
+                return best;
+            }
+            pick[k] += 1;
+            if pick[k] < options[k].len() {
+                break;
+            }
+            pick[k] = 0;
+            k += 1;
+        }
+    }
+}
+
+#[test]
+fn five_tasks_proven_70() {
+    let problem = dagplan::example::five_tasks();
+    let dp = checked(&problem, Dp::default().schedule(&problem).unwrap());
+    assert_eq!((dp.makespan(), dp.status), (70, Status::Optimal));
+    #[cfg(feature = "ilp")]
+    {
+        let ilp = checked(&problem, dagplan::Ilp::default().schedule(&problem).unwrap());
+        assert_eq!((ilp.makespan(), ilp.status), (70, Status::Optimal));
+    }
+}
+
+#[test]
+fn dp_matches_the_brute_force_oracle() {
+    for seed in 0..12 {
+        let problem = small(seed, 5, 2, 2, if seed % 2 == 0 { 4 } else { 0 });
+        let dp = checked(&problem, Dp::default().schedule(&problem).unwrap());
+        assert_eq!(dp.status, Status::Optimal, "seed {seed}");
+        assert_eq!(dp.makespan(), oracle(&problem), "seed {seed}");
+    }
+}
+
+#[cfg(feature = "ilp")]
+#[test]
+fn ilp_matches_the_brute_force_oracle() {
+    for seed in 100..106 {
+        let problem = small(seed, 5, 2, 2, 3);
+        let ilp = checked(&problem, dagplan::Ilp::new(SolveOptions::default().threads(1)).schedule(&problem).unwrap());
+        assert_eq!(ilp.status, Status::Optimal, "seed {seed}");
+        assert_eq!(ilp.makespan(), oracle(&problem), "seed {seed}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Both exact solvers prove the same optimum, neither beats the other's bound, and no
+    /// heuristic beats it.
+    #[test]
+    fn exact_solvers_agree(seed in 0u64..1_000_000, tasks in 2usize..=8, nodes in 2usize..=3,
+                           resources in 1usize..=3, max_delay in 0u64..=5) {
+        let problem = small(seed, tasks, nodes, resources, max_delay);
+        let dp = checked(&problem, Dp::default().schedule(&problem).unwrap());
+        prop_assert_eq!(dp.status, Status::Optimal);
+        for h in [&Topological as &dyn Scheduler, &CriticalPath] {
+            prop_assert!(h.schedule(&problem).unwrap().makespan() >= dp.makespan());
+        }
+        prop_assert!(heuristic_schedule(&problem, &SolveOptions::default()).unwrap().makespan() >= dp.makespan());
+        #[cfg(feature = "ilp")]
+        {
+            let ilp = checked(&problem, dagplan::Ilp::new(SolveOptions::default().threads(1)).schedule(&problem).unwrap());
+            prop_assert_eq!(ilp.status, Status::Optimal);
+            prop_assert_eq!(ilp.makespan(), dp.makespan());
+            prop_assert!(ilp.lower_bound <= dp.makespan() && dp.lower_bound <= ilp.makespan());
+        }
+    }
+
+    /// Metamorphic: scaling every duration and delay by k scales the optimum by k.
+    #[test]
+    fn dp_scales_with_durations(seed in 0u64..1_000_000, tasks in 2usize..=6) {
+        let problem = small(seed, tasks, 2, 2, 2);
+        let mut spec = problem.to_spec();
+        for t in &mut spec.tasks {
+            t.duration *= 3;
+            for d in t.durations.values_mut() {
+                *d *= 3;
+            }
+            for a in &mut t.after {
+                if let dagplan::DependencySpec::Delayed(d) = a {
+                    d.delay *= 3;
+                }
+            }
+        }
+        let scaled = spec.build().unwrap();
+        let a = checked(&problem, Dp::default().schedule(&problem).unwrap());
+        let b = checked(&scaled, Dp::default().schedule(&scaled).unwrap());
+        prop_assert_eq!(b.makespan(), 3 * a.makespan());
+    }
+}
+
+fn big() -> Problem {
+    Generator {
+        tasks: 60,
+        nodes: 3,
+        resources: 3,
+        max_delay: 4,
+        eligibility: 0.3,
+        heterogeneity: 0.3,
+        seed: 7,
+        ..Generator::default()
+    }
+    .generate()
+    .unwrap()
+}
+
+#[test]
+fn dp_honours_the_time_limit() {
+    let problem = big();
+    let limit = Duration::from_millis(300);
+    let clock = Instant::now();
+    let s = checked(&problem, Dp::new(SolveOptions::default().time_limit(limit)).schedule(&problem).unwrap());
+    assert!(clock.elapsed() < limit + Duration::from_secs(2), "took {:?}", clock.elapsed());
+    assert!(s.makespan() <= heuristic_schedule(&problem, &SolveOptions::default()).unwrap().makespan());
+}
+
+#[test]
+fn dp_honours_the_state_cap() {
+    let problem = big();
+    let s = checked(&problem, Dp::default().max_states(50).schedule(&problem).unwrap());
+    assert!(s.stats.counters.iter().any(|&(k, v)| k == "states" && v <= 51));
+}
+
+#[cfg(feature = "ilp")]
+#[test]
+fn ilp_honours_the_time_limit() {
+    let problem = big();
+    let limit = Duration::from_millis(500);
+    let clock = Instant::now();
+    let ilp = dagplan::Ilp::new(SolveOptions::default().time_limit(limit).threads(1));
+    let s = checked(&problem, ilp.schedule(&problem).unwrap());
+    assert!(clock.elapsed() < limit + Duration::from_secs(3), "took {:?}", clock.elapsed());
+    assert!(s.lower_bound <= s.makespan());
+}
+
+#[cfg(feature = "ilp")]
+#[test]
+fn ilp_refuses_oversized_models_and_writes_lp_files() {
+    let problem = big();
+    let err = dagplan::Ilp::default().max_columns(10).schedule(&problem).unwrap_err();
+    assert!(matches!(err, dagplan::SolveError::TooLarge(_)), "{err}");
+    assert!(dagplan::Ilp::default().relative_gap(-1.0).is_err());
+
+    let path = std::env::temp_dir().join(format!("dagplan-ilp-{}.lp", std::process::id()));
+    for seed in 0..20 {
+        let problem = small(seed, 7, 2, 2, 3);
+        let s = checked(
+            &problem,
+            dagplan::Ilp::new(SolveOptions::default().threads(1)).lp_file(&path).schedule(&problem).unwrap(),
+        );
+        // When the heuristic meets the bound no model is built and no file is written.
+        if s.stats.counters.iter().any(|&(k, v)| k == "columns" && v > 0) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains("Minimize") && text.contains("Binaries") && text.ends_with("End\n"));
+            let _ = std::fs::remove_file(&path);
+            return;
+        }
+    }
+    panic!("no instance needed a model");
+}
