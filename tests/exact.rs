@@ -150,7 +150,7 @@ fn ilp_matches_the_brute_force_oracle() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Both exact solvers prove the same optimum, neither beats the other's bound, and no
     /// heuristic beats it.

@@ -253,7 +253,7 @@ fn generator() -> impl Strategy<Value = Generator> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 24,
+        cases: 256,
         rng_seed: proptest::test_runner::RngSeed::Fixed(3),
         ..ProptestConfig::default()
     })]

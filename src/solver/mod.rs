@@ -198,6 +198,13 @@ impl Deadline {
     }
 }
 
+/// The fast list-scheduling solvers (`topological`, `critical-path`, `greedy`) with default
+/// options: polynomial, safe to run on any instance size.
+pub fn heuristic_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
+    let options = SolveOptions::default();
+    ["topological", "critical-path", "greedy"].iter().filter_map(|name| solver_by_name(name, &options)).collect()
+}
+
 /// One of each registered solver, in the order of the solver table ([`solver_names`]), each
 /// with a 10-second time limit so that a loop over all solvers always ends (the exact ones
 /// then return their best schedule and bound as `Feasible`).
