@@ -53,10 +53,10 @@ fn parse_args() -> Result<Args, String> {
                     solvers.extend(list.split(',').filter(|s| !s.is_empty()).map(str::to_owned));
                 }
             }
-            "--time-limit" => options = options.time_limit(seconds(&value("--time-limit")?)?),
-            "--threads" => options = options.threads(number(&value("--threads")?, "--threads")?),
-            "--seed" => options = options.seed(number(&value("--seed")?, "--seed")? as u64),
-            "--limit" => limit = Some(number(&value("--limit")?, "--limit")?),
+            "--time-limit" => options = options.time_limit(dagplan::harness::parse_seconds(&value("--time-limit")?)?),
+            "--threads" => options = options.threads(dagplan::harness::parse_count(&value("--threads")?, "--threads")?),
+            "--seed" => options = options.seed(dagplan::harness::parse_count(&value("--seed")?, "--seed")? as u64),
+            "--limit" => limit = Some(dagplan::harness::parse_count(&value("--limit")?, "--limit")?),
             "--csv" => csv = Some(PathBuf::from(value("--csv")?)),
             "-h" | "--help" => return Err(USAGE.into()),
             other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
@@ -70,17 +70,6 @@ fn parse_args() -> Result<Args, String> {
         return Err(format!("no set directory given\n{USAGE}"));
     }
     Ok(Args { solvers, options, limit, csv, dirs })
-}
-
-fn seconds(text: &str) -> Result<Duration, String> {
-    text.parse::<f64>()
-        .ok()
-        .and_then(|s| Duration::try_from_secs_f64(s).ok())
-        .ok_or_else(|| format!("--time-limit expects seconds (e.g. 10 or 0.5), found `{text}`"))
-}
-
-fn number(text: &str, option: &str) -> Result<usize, String> {
-    text.parse().map_err(|_| format!("{option} expects a non-negative integer, found `{text}`"))
 }
 
 fn main() -> ExitCode {

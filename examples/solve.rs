@@ -46,12 +46,12 @@ fn parse_args() -> Result<Args, String> {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
         match arg.as_str() {
             "--solver" => solver = value("--solver")?,
-            "--time-limit" => options = options.time_limit(seconds(&value("--time-limit")?)?),
-            "--threads" => options = options.threads(number(&value("--threads")?, "--threads")?),
-            "--seed" => options = options.seed(number(&value("--seed")?, "--seed")? as u64),
+            "--time-limit" => options = options.time_limit(dagplan::harness::parse_seconds(&value("--time-limit")?)?),
+            "--threads" => options = options.threads(dagplan::harness::parse_count(&value("--threads")?, "--threads")?),
+            "--seed" => options = options.seed(dagplan::harness::parse_count(&value("--seed")?, "--seed")? as u64),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--format" => format = Some(value("--format")?.parse::<Format>().map_err(|e| e.to_string())?),
-            "--width" => width = number(&value("--width")?, "--width")?,
+            "--width" => width = dagplan::harness::parse_count(&value("--width")?, "--width")?,
             "-h" | "--help" => return Err(USAGE.into()),
             other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
             other if file.is_none() => file = Some(PathBuf::from(other)),
@@ -60,17 +60,6 @@ fn parse_args() -> Result<Args, String> {
     }
     let file = file.ok_or_else(|| format!("no FILE given\n{USAGE}"))?;
     Ok(Args { solver, options, out, format, width, file })
-}
-
-fn seconds(text: &str) -> Result<Duration, String> {
-    text.parse::<f64>()
-        .ok()
-        .and_then(|s| Duration::try_from_secs_f64(s).ok())
-        .ok_or_else(|| format!("--time-limit expects seconds (e.g. 10 or 0.5), found `{text}`"))
-}
-
-fn number(text: &str, option: &str) -> Result<usize, String> {
-    text.parse().map_err(|_| format!("{option} expects a non-negative integer, found `{text}`"))
 }
 
 fn main() -> ExitCode {

@@ -126,6 +126,19 @@ pub fn find_optima(dir: impl AsRef<Path>) -> Result<Option<Optima>, ParseError> 
     Ok(None)
 }
 
+/// Parses a command-line number of seconds (`10`, `0.5`) for `--time-limit`.
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("--time-limit expects seconds (e.g. 10 or 0.5), found `{text}`"))
+}
+
+/// Parses a command-line count for `option`.
+pub fn parse_count(text: &str, option: &str) -> Result<usize, String> {
+    text.parse().map_err(|_| format!("{option} expects a non-negative integer, found `{text}`"))
+}
+
 /// The file name of a path, as text (`j301_1.sm`).
 pub fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
@@ -292,7 +305,7 @@ mod tests {
 
     #[test]
     fn a_makespan_below_the_known_bound_is_an_error() {
-        let problem = crate::io::jobshop::parse("1 1\n0 5\n").unwrap();
+        let problem = crate::io::parse_problem("1 1\n0 5\n", crate::io::Format::JobShop).unwrap();
         let ok = run_instance("s", "i", &problem, &CriticalPath, Some(Optimum::exact(5))).unwrap();
         assert_eq!(ok.makespan(), Some(5));
         assert!(ok.proven_optimal());

@@ -12,24 +12,12 @@
 //! operation `o - 1` of its job. A machine listed twice for one operation is an error. The
 //! file is read as a token stream (an operation list may wrap over lines).
 
-use std::path::Path;
-
 use super::jobshop::operation_name;
 use super::tokens::Tokens;
-use super::{ParseError, Source, read_text};
+use super::{ParseError, Source};
 use crate::model::{NodeSpec, Problem, ProblemSpec, TaskSpec};
 
-/// Reads a flexible job-shop `.fjs` file.
-pub fn read(path: impl AsRef<Path>) -> Result<Problem, ParseError> {
-    let path = path.as_ref();
-    parse_from(&read_text(path)?, &Source::File(path.to_owned()))
-}
-
-/// Parses flexible job-shop text.
-pub fn parse(text: &str) -> Result<Problem, ParseError> {
-    parse_from(text, &Source::Text)
-}
-
+/// Parses the format (the entry points are [`super::read_problem`] and [`super::parse_problem`]).
 pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseError> {
     let mut tokens = Tokens::whole(file, text, false);
     let jobs = tokens.count("an integer job count (the first number of the file)", usize::MAX)?;
@@ -98,6 +86,10 @@ pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str) -> Result<Problem, ParseError> {
+        parse_from(text, &Source::Text)
+    }
 
     #[test]
     fn reads_a_small_file() {

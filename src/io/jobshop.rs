@@ -12,22 +12,9 @@
 //! and runs after operation `o - 1` of its job. The optimal makespan is the published one.
 //! The file is read as a token stream (a job may wrap over lines).
 
-use std::path::Path;
-
 use super::tokens::Tokens;
-use super::{ParseError, Source, read_text};
+use super::{ParseError, Source};
 use crate::model::{NodeSpec, Problem, ProblemSpec, TaskSpec};
-
-/// Reads a job-shop `.jss` file.
-pub fn read(path: impl AsRef<Path>) -> Result<Problem, ParseError> {
-    let path = path.as_ref();
-    parse_from(&read_text(path)?, &Source::File(path.to_owned()))
-}
-
-/// Parses job-shop text.
-pub fn parse(text: &str) -> Result<Problem, ParseError> {
-    parse_from(text, &Source::Text)
-}
 
 /// The name of a machine node (`m0` for machine 0 of a `.jss` file).
 pub(crate) fn machine_name(m: u64) -> String {
@@ -39,6 +26,7 @@ pub(crate) fn operation_name(job: usize, op: usize) -> String {
     format!("j{job}.{op}")
 }
 
+/// Parses the format (the entry points are [`super::read_problem`] and [`super::parse_problem`]).
 pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseError> {
     let mut tokens = Tokens::whole(file, text, true);
     let jobs = tokens.count("an integer job count (the first number of the file)", usize::MAX)?;
@@ -80,6 +68,10 @@ pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str) -> Result<Problem, ParseError> {
+        parse_from(text, &Source::Text)
+    }
 
     #[test]
     fn reads_a_small_file() {

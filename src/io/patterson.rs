@@ -15,24 +15,13 @@
 //! file, and the makespan equals the published one.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use super::rcpsp::{Job, build};
 use super::tokens::Tokens;
-use super::{ParseError, Source, read_text};
+use super::{ParseError, Source};
 use crate::model::Problem;
 
-/// Reads a Patterson `.rcp` file.
-pub fn read(path: impl AsRef<Path>) -> Result<Problem, ParseError> {
-    let path = path.as_ref();
-    parse_from(&read_text(path)?, &Source::File(path.to_owned()))
-}
-
-/// Parses Patterson `.rcp` text.
-pub fn parse(text: &str) -> Result<Problem, ParseError> {
-    parse_from(text, &Source::Text)
-}
-
+/// Parses the format (the entry points are [`super::read_problem`] and [`super::parse_problem`]).
 pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseError> {
     let mut tokens = Tokens::whole(file, text, false);
     // Counts from the file never size an allocation up front: a huge count runs out of input.
@@ -74,6 +63,10 @@ pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str) -> Result<Problem, ParseError> {
+        parse_from(text, &Source::Text)
+    }
 
     const SMALL: &str = "4 2\n3 2\n0 0 0 2 2 3\n2 1 1 1\n4\n3 2 0 1 4\n0 0 0 0\n";
 

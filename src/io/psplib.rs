@@ -31,24 +31,13 @@
 //! job `N` of the file, and the makespan equals the published one.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use super::rcpsp::{Job, build};
 use super::tokens::{Tokens, numbered_lines};
-use super::{ParseError, Source, read_text};
+use super::{ParseError, Source};
 use crate::model::Problem;
 
-/// Reads a PSPLIB `.sm` file.
-pub fn read(path: impl AsRef<Path>) -> Result<Problem, ParseError> {
-    let path = path.as_ref();
-    parse_from(&read_text(path)?, &Source::File(path.to_owned()))
-}
-
-/// Parses PSPLIB `.sm` text.
-pub fn parse(text: &str) -> Result<Problem, ParseError> {
-    parse_from(text, &Source::Text)
-}
-
+/// Parses the format (the entry points are [`super::read_problem`] and [`super::parse_problem`]).
 pub(crate) fn parse_from(text: &str, file: &Source) -> Result<Problem, ParseError> {
     let lines: Vec<(usize, &str)> = numbered_lines(text).collect();
     let end = Tokens::new(file, lines.last().copied(), false);
@@ -209,6 +198,10 @@ fn expect_one_mode(tokens: &mut Tokens<'_>, j: usize) -> Result<(), ParseError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str) -> Result<Problem, ParseError> {
+        parse_from(text, &Source::Text)
+    }
 
     pub(crate) const SMALL: &str = "\
 ************************************************************************
