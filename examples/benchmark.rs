@@ -19,7 +19,6 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use dagplan::harness::report::{CSV_HEADER, csv_row, human_time, summary_table};
 use dagplan::harness::{InstanceSet, Record, Summary, file_name, run_instance};

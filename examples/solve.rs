@@ -15,7 +15,6 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use dagplan::LowerBounds;
 use dagplan::harness::report::{solver_header, solver_row};
