@@ -61,6 +61,11 @@
 //! |---|---|---|---|
 //! | `topological` | [`Topological`] | heuristic baseline | O(n log n + e + n·m·s) |
 //! | `critical-path` | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
+//! | `greedy` | [`Greedy`] | heuristic portfolio, anytime | O(n log n + e + n·c·(p + log k + s)) per pass |
+//! | `dp` | [`Dp`] | exact; anytime (time, state limits) | exponential in the worst case |
+//! | `ilp` | `Ilp` (feature `ilp`) | exact with HiGHS's proof; anytime | a MIP: exponential in the worst case |
+//!
+//! By name: [`solver::solver_by_name`]; all of them: [`solver::all_solvers`].
 //!
 //! (n tasks, e dependencies, m candidate nodes per task, s timeline steps per placement.)
 //!

@@ -10,15 +10,15 @@
 //!
 //! (n tasks, e dependencies, m nodes per task, s timeline steps looked at per placement.)
 
-mod critical_path;
-mod dp;
+pub mod critical_path;
+pub mod dp;
 pub mod greedy;
 mod heuristic;
 #[cfg(feature = "ilp")]
-mod ilp;
+pub mod ilp;
 mod list;
 pub mod registry;
-mod topological;
+pub mod topological;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,7 +1,7 @@
 //! `ilp`: a time-indexed integer program solved by HiGHS — exact, with a proof of optimality
 //! or a proven bound when stopped early.
 //!
-//! **Model** ([`model`]): a binary `x[j,n,s]` per task, node it can run on and start time in
+//! **Model** (`model.rs`): a binary `x[j,n,s]` per task, node it can run on and start time in
 //! its window, an integer makespan `C`; one start per task; `C` after every task plus its
 //! shortest tail; disaggregated precedence rows with the transfer delay charged when the two
 //! tasks are on different nodes; per-node, per-dimension capacity at every possible start
