@@ -5,14 +5,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use dagplan::generate::Generator;
 use dagplan::solver::solver_by_name;
 use dagplan::{Problem, SolveOptions};
+
+/// Timing tests run one at a time, so they do not slow each other down.
+static SERIAL: Mutex<()> = Mutex::new(());
 
 /// A resource-tight single-node instance that no exact solver closes in a second.
 fn hard_rcpsp() -> Problem {
@@ -33,7 +36,7 @@ fn hard_rcpsp() -> Problem {
 
 /// A large instance on which the greedy portfolio runs far longer than the limits below.
 fn large_cluster() -> Problem {
-    Generator { tasks: 5_000, nodes: 30, resources: 3, dependencies: 2.0, window: 200, seed: 5, ..Generator::default() }
+    Generator { tasks: 3_000, nodes: 30, resources: 3, dependencies: 2.0, window: 200, seed: 5, ..Generator::default() }
         .generate()
         .unwrap()
 }
@@ -51,6 +54,7 @@ fn timed(name: &str, problem: &Problem, options: SolveOptions) -> Duration {
 
 #[test]
 fn dp_and_greedy_return_within_the_time_limit() {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let limit = Duration::from_millis(400);
     for (name, problem) in [("dp", hard_rcpsp()), ("greedy", large_cluster())] {
         let elapsed = timed(name, &problem, SolveOptions::default().time_limit(limit));
@@ -62,17 +66,24 @@ fn dp_and_greedy_return_within_the_time_limit() {
 #[cfg(feature = "ilp")]
 #[test]
 fn ilp_returns_within_the_time_limit() {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let problem = hard_rcpsp();
     let limit = Duration::from_secs(1);
     let elapsed = timed("ilp", &problem, SolveOptions::default().time_limit(limit).threads(1));
-    // HiGHS is given what is left of the limit; it stops at its next check.
-    let margin = limit.mul_f64(1.1) + Duration::from_millis(500);
+    // HiGHS is given what is left of the limit; if it has not stopped 250 ms after it, `ilp`
+    // returns its warm start without waiting.
+    let margin = limit.mul_f64(1.1) + Duration::from_millis(350);
     assert!(elapsed <= margin, "ilp took {elapsed:?} with a limit of {limit:?}");
 }
 
 #[test]
 fn a_cancel_flag_stops_a_running_solve_with_its_best_schedule() {
-    for (name, problem) in [("dp", hard_rcpsp()), ("greedy", large_cluster())] {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut cases = vec![("dp", hard_rcpsp()), ("greedy", large_cluster())];
+    if cfg!(feature = "ilp") {
+        cases.push(("ilp", hard_rcpsp()));
+    }
+    for (name, problem) in cases {
         let flag = Arc::new(AtomicBool::new(false));
         let setter = {
             let flag = Arc::clone(&flag);
@@ -83,6 +94,6 @@ fn a_cancel_flag_stops_a_running_solve_with_its_best_schedule() {
         };
         let elapsed = timed(name, &problem, SolveOptions::default().cancel(flag));
         setter.join().unwrap();
-        assert!(elapsed <= Duration::from_millis(200 + 300), "{name} took {elapsed:?} after a cancel at 200 ms");
+        assert!(elapsed <= Duration::from_millis(200 + 400), "{name} took {elapsed:?} after a cancel at 200 ms");
     }
 }

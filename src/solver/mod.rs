@@ -187,6 +187,11 @@ impl Deadline {
         Self { end: None, cancel: None }
     }
 
+    /// Whether the solve was cancelled (the time limit aside).
+    pub fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
     /// Whether the time is up or the solve was cancelled.
     pub fn reached(&self) -> bool {
         self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) || self.end.is_some_and(|e| Instant::now() >= e)

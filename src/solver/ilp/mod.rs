@@ -31,15 +31,18 @@
 //! [`SolveError::TooLarge`] (never silently truncated). Solving is NP-hard; HiGHS's
 //! branch-and-cut is exponential in the worst case.
 //!
-//! HiGHS polls its time limit itself; the cancellation flag of [`SolveOptions`] is checked
-//! only before the solve starts. HiGHS shares one thread pool per process, sized by the first
+//! HiGHS runs on its own thread with the time left and polls that limit itself; the caller's
+//! thread watches the cancellation flag of [`SolveOptions`] and the deadline, and on a cancel,
+//! or 250 ms past the limit, returns the warm-start schedule at once while HiGHS finishes in
+//! the background (it cannot be interrupted without `unsafe` code). HiGHS shares one thread pool per process, sized by the first
 //! solve, so later solves with a different `threads` may use the first count.
 
 mod lp_file;
 mod model;
 
 use std::path::PathBuf;
-use std::time::Instant;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 use good_lp::{Expression, ProblemVariables, SolverModel, constraint, highs, variable};
 use highs::HighsModelStatus;
@@ -185,7 +188,11 @@ impl Scheduler for Ilp {
             return Solution::new(problem, heuristic.schedule, lower, started, counters);
         }
         let warm = if self.warm_start { model.encode(&heuristic.schedule) } else { None };
-        let outcome = solve(&model, warm.as_deref(), self.threads(), &deadline, self.relative_gap)?;
+        let model = Arc::new(model);
+        let Some(outcome) = solve_in_background(&model, warm, self.threads(), &deadline, self.relative_gap)? else {
+            // Cancelled, or HiGHS overran the time limit: the heuristic schedule stands.
+            return Solution::new(problem, heuristic.schedule, lower, started, counters);
+        };
         let mut schedule = heuristic.schedule;
         if let Some(values) = &outcome.values {
             let found = model.decode(values).ok_or_else(|| {
@@ -221,6 +228,51 @@ impl Ilp {
 struct Outcome {
     values: Option<Vec<f64>>,
     bound: Time,
+}
+
+/// How long past the time limit to wait for HiGHS, which stops only at its own next check.
+const GRACE: Duration = Duration::from_millis(250);
+
+/// Runs [`solve`] on its own thread and waits for it while watching the deadline: on
+/// cancellation, or [`GRACE`] after the time limit, it returns `None` at once and leaves the
+/// thread to finish (HiGHS has been given the same time limit, so it ends soon after; without
+/// a time limit a cancelled HiGHS runs on in the background until it finishes, as the `highs`
+/// crate offers no way to interrupt it without `unsafe` code).
+fn solve_in_background(
+    model: &Arc<TimeIndexed>,
+    warm: Option<Vec<f64>>,
+    threads: u32,
+    deadline: &Deadline,
+    gap: f64,
+) -> Result<Option<Outcome>, SolveError> {
+    let (sender, receiver) = mpsc::channel();
+    let (shared, solver_deadline) = (Arc::clone(model), deadline.clone());
+    std::thread::Builder::new()
+        .name("dagplan-highs".into())
+        .spawn(move || {
+            let _ = sender.send(solve(&shared, warm.as_deref(), threads, &solver_deadline, gap));
+        })
+        .map_err(|e| SolveError::Backend(format!("cannot start the HiGHS thread: {e}")))?;
+    let mut overdue: Option<Instant> = None;
+    loop {
+        match receiver.recv_timeout(Duration::from_millis(5)) {
+            Ok(result) => return result.map(Some),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(SolveError::Internal("the HiGHS thread ended without an answer".into()));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if deadline.cancelled() {
+                    return Ok(None);
+                }
+                if deadline.reached() {
+                    let since = *overdue.get_or_insert_with(Instant::now);
+                    if since.elapsed() >= GRACE {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Hands the model to HiGHS through good_lp and solves it.
