@@ -14,19 +14,7 @@ use dagplan::generate::Generator;
 use dagplan::solver::greedy::{Greedy, Policy, Rule, Scheme};
 
 fn instance(tasks: usize) -> dagplan::Problem {
-    let generator = Generator {
-        tasks,
-        nodes: 1000,
-        resources: 3,
-        dependencies: 3.0,
-        window: 2000,
-        tightness: 0.5,
-        max_duration: 100,
-        eligibility: 0.05,
-        heterogeneity: 0.2,
-        max_delay: 5,
-        seed: 42,
-    };
+    let generator = Generator::large_cluster(tasks);
     match generator.generate() {
         Ok(p) => p,
         Err(e) => unreachable!("generated instances are valid: {e}"),

@@ -33,20 +33,7 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 fn instance(tasks: usize) -> Result<Problem, dagplan::ModelError> {
-    Generator {
-        tasks,
-        nodes: 1000,
-        resources: 3,
-        dependencies: 3.0,
-        window: 2000,
-        tightness: 0.5,
-        max_duration: 100,
-        eligibility: 0.05,
-        heterogeneity: 0.2,
-        max_delay: 5,
-        seed: 42,
-    }
-    .generate()
+    Generator::large_cluster(tasks).generate()
 }
 
 fn run(tasks: usize) -> Result<(), Box<dyn std::error::Error>> {

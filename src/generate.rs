@@ -123,6 +123,25 @@ fn resource_name(r: usize) -> String {
 }
 
 impl Generator {
+    /// The scale benchmark's setting: `tasks` tasks with about 3 dependencies each (window
+    /// 2,000) on 1,000 heterogeneous nodes with cpu, memory and gpu; 5% of tasks with an
+    /// eligibility list, 20% with a faster node, transfer delays 0–5, seed 42.
+    pub fn large_cluster(tasks: usize) -> Self {
+        Self {
+            tasks,
+            nodes: 1000,
+            resources: 3,
+            dependencies: 3.0,
+            window: 2000,
+            tightness: 0.5,
+            max_duration: 100,
+            eligibility: 0.05,
+            heterogeneity: 0.2,
+            max_delay: 5,
+            seed: 42,
+        }
+    }
+
     /// Builds the instance.
     pub fn generate(&self) -> Result<Problem, ModelError> {
         self.spec().build()
