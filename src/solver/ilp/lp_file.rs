@@ -1,8 +1,8 @@
 //! Writes a [`TimeIndexed`] model in the CPLEX LP text format, for inspection or for
 //! another solver (`highs model.lp`, `cbc model.lp`). O(nonzeros).
 //!
-//! Column `x_<task>_<node>_<start>` is task `<task>` (id) starting on `<node>` (id) at
-//! `<start>`; `C` is the makespan. Rows are named `r<index>` in model order.
+//! Column `z_<task>_<node>_<t>` is 1 when task `<task>` (id) has started on `<node>` (id) by
+//! `<t>`; `C` is the makespan. Rows are named `r<index>` in model order.
 
 use std::fmt::Write as _;
 
@@ -14,7 +14,7 @@ pub(crate) fn lp_text(model: &TimeIndexed) -> String {
     for b in &model.blocks {
         for (s, c) in b.starts() {
             if let Some(slot) = names.get_mut(c) {
-                *slot = format!("x_{}_{}_{}", b.task.0, b.node.0, s);
+                *slot = format!("z_{}_{}_{}", b.task.0, b.node.0, s);
             }
         }
     }

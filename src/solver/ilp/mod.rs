@@ -1,46 +1,59 @@
 //! `ilp`: a time-indexed integer program solved by HiGHS — exact, with a proof of optimality
 //! or a proven bound when stopped early.
 //!
-//! **Model** (`model.rs`): a binary `x[j,n,s]` per task, node it can run on and start time in
-//! its window, an integer makespan `C`; one start per task; `C` after every task plus its
-//! shortest tail; disaggregated precedence rows with the transfer delay charged when the two
-//! tasks are on different nodes; per-node, per-dimension capacity at every possible start
-//! time. Windows run from the CPM head of each task to the makespan `H` of the heuristic
-//! schedule minus the task's duration and CPM tail, so no schedule of makespan ≤ `H` is cut
-//! off: the model's optimum is the problem's optimum. On one node (RCPSP) the node index
-//! vanishes and the model is the classic DDT formulation (Pritsker, Watters and Wolfe,
-//! "Multiproject scheduling with limited resources: a zero-one programming approach", 1969;
-//! Artigues, Koné, Lopez and Mongeau, "Mixed-integer linear programming formulations", in
-//! *Handbook on Project Management and Scheduling*, 2015).
+//! **Question asked**: is there a schedule shorter than the best one known? With `H` the
+//! makespan of [`heuristic_schedule`] (improved by a short run of the `dp` solver used as a
+//! primal heuristic, [`Ilp::dp_share`] of the time limit: its schedule only, never its bound),
+//! the model admits exactly the schedules that end by `H − 1` and minimises the makespan.
+//! HiGHS then either proves the model infeasible — `H` is optimal — or finds a shorter
+//! schedule and proves the model's optimum, which is the problem's. Asking for `H − 1` rather
+//! than `H` narrows every window by one tick and drops the heuristic schedule from the search,
+//! which tightens the LP. With a [relative gap](Ilp::relative_gap) `g`, the horizon is
+//! `⌈H (1 − g)⌉ − 1`.
 //!
-//! **Horizon**: the makespan of [`heuristic_schedule`], improved by a short run of the `dp`
-//! solver used as a primal heuristic ([`Ilp::dp_share`] of the time limit; its schedule only,
-//! never its bound).
+//! **Presolve** (`windows.rs`): constraint propagation (precedence, disjunction of pinned
+//! tasks that cannot run side by side, time-tabling) narrows each task's window and infers
+//! orders between such tasks, all valid for every schedule within the horizon.
+//!
+//! **Model** (`model.rs`): step variables `z[j,n,t]` = "task `j` has started on node `n` by
+//! `t`" over each window, which is the classic start-time formulation (`x = z(t) − z(t − 1)`)
+//! with the same LP bound and far fewer nonzeros: precedence rows per edge and time with the
+//! transfer delay charged across nodes, capacity rows per node, dimension and time, clique
+//! cuts (`cliques.rs`), and an integer makespan `C`. On one node (RCPSP) it is the DDT
+//! formulation (Pritsker, Watters and Wolfe, "Multiproject scheduling with limited resources:
+//! a zero-one programming approach", 1969; Christofides, Alvarez-Valdes and Tamarit 1987) in
+//! the step form of Artigues, Koné, Lopez and Mongeau, "Mixed-integer linear programming
+//! formulations", in *Handbook on Project Management and Scheduling*, 2015.
 //!
 //! **Solve**: the model is written with good_lp, handed to HiGHS (the `highs` crate, used
-//! directly for what good_lp does not expose: the warm start of the model built from the
-//! heuristic schedule, HiGHS's dual bound and its exact model status), with the time limit,
-//! thread count and relative gap of [`Ilp`]. The absolute gap is set just below one tick,
-//! as makespans are integers.
+//! directly for what good_lp does not expose: HiGHS's dual bound and its exact model status),
+//! with the time limit, thread count and relative gap of [`Ilp`]. The absolute gap is set just
+//! below one tick, as makespans are integers; primal heuristics get little effort, since the
+//! model usually has no solution.
 //!
-//! **Guarantee**: exact. [`Status::Optimal`](crate::Status::Optimal) only when HiGHS's
-//! proven dual bound, rounded up, meets the makespan; otherwise the best schedule (HiGHS's
-//! or the heuristic's) with HiGHS's bound. **Size**: `Σ_j Σ_n |window|` columns, at most
-//! `H` rows per edge and node and `H` rows per node and dimension; a model beyond
-//! [`Ilp::max_columns`] / [`Ilp::max_nonzeros`] is refused with
-//! [`SolveError::TooLarge`] (never silently truncated). Solving is NP-hard; HiGHS's
+//! **Guarantee**: exact, and every proof is HiGHS's: [`Status::Optimal`](crate::Status::Optimal)
+//! only when HiGHS proves the model infeasible or its own solution optimal (the presolve stops
+//! one round short of emptying a window, so HiGHS, not the presolve, decides infeasibility).
+//! Otherwise the best schedule (HiGHS's, `dp`'s or the heuristic's) with HiGHS's dual bound.
+//! **Size**: `Σ_j Σ_n |window|` columns, at most `H` rows per edge and node and `H` rows per
+//! node and dimension; a model beyond [`Ilp::max_columns`] / [`Ilp::max_nonzeros`] is refused
+//! with [`SolveError::TooLarge`] (never silently truncated). Solving is NP-hard; HiGHS's
 //! branch-and-cut is exponential in the worst case.
 //!
 //! HiGHS runs on its own thread with the time left and polls that limit itself; the caller's
 //! thread watches the cancellation flag of [`SolveOptions`] and the deadline, and on a cancel,
-//! or 250 ms past the limit, returns the warm-start schedule at once while HiGHS finishes in
-//! the background (it cannot be interrupted without `unsafe` code). HiGHS shares one thread pool per process, sized by the first
-//! solve, so later solves with a different `threads` may use the first count.
+//! or 250 ms past the limit, returns the best schedule so far at once while HiGHS finishes in
+//! the background (it cannot be interrupted without `unsafe` code). HiGHS shares one thread
+//! pool per process, sized by the first solve, so later solves with a different `threads`
+//! may use the first count.
 
+mod cliques;
 mod lp_file;
 mod model;
+mod windows;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
@@ -52,6 +65,7 @@ use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions};
 use crate::bounds::lower_bound;
 use crate::model::{Problem, Time};
 use model::{Limits, TimeIndexed};
+use windows::Windows;
 
 /// The time-indexed ILP solver (see the [module docs](self)).
 ///
@@ -68,7 +82,6 @@ pub struct Ilp {
     relative_gap: f64,
     max_columns: usize,
     max_nonzeros: usize,
-    warm_start: bool,
     dp_share: f64,
     lp_file: Option<PathBuf>,
 }
@@ -80,8 +93,7 @@ impl Default for Ilp {
             relative_gap: 0.0,
             max_columns: 2_000_000,
             max_nonzeros: 50_000_000,
-            warm_start: true,
-            dp_share: 0.25,
+            dp_share: 0.1,
             lp_file: None,
         }
     }
@@ -123,17 +135,12 @@ impl Ilp {
         self
     }
 
-    /// Whether HiGHS starts from the heuristic schedule (default `true`).
-    pub fn warm_start(mut self, on: bool) -> Self {
-        self.warm_start = on;
-        self
-    }
-
     /// Share of the time limit given to a short run of [`Dp`](super::Dp) as a *primal*
-    /// heuristic before HiGHS starts (default 0.25; 0 turns it off). Only its schedule is
-    /// used — as a smaller horizon and the warm start; its bound is discarded, so every
-    /// `Optimal` status of `ilp` is HiGHS's proof. Without a time limit the run is capped at
-    /// 100,000 states. A share outside `[0, 1)` is refused.
+    /// heuristic before HiGHS starts (default 0.1; 0 turns `dp` off). A second run searches
+    /// alongside HiGHS until it stops. Only their schedules are used — the first as a
+    /// smaller horizon, both as answers; their bounds are discarded, so every `Optimal`
+    /// status of `ilp` is HiGHS's proof. Without a time limit each run is capped at 100,000
+    /// states. A share outside `[0, 1)` is refused.
     pub fn dp_share(mut self, share: f64) -> Result<Self, SolveError> {
         if !(0.0..1.0).contains(&share) {
             return Err(SolveError::Backend(format!("dp share {share} is not in [0, 1)")));
@@ -160,21 +167,22 @@ impl Scheduler for Ilp {
         let mut heuristic = heuristic_schedule(problem, &self.options)?;
         let lower = lower_bound(problem);
         if self.dp_share > 0.0 && heuristic.makespan() > lower {
-            let mut options = self.options.clone();
-            options.time_limit = deadline.remaining().map(|r| r.mul_f64(self.dp_share));
-            let dp =
-                super::Dp::new(options).max_states(if self.options.time_limit.is_some() { 2_000_000 } else { 100_000 });
-            let primal = dp.schedule(problem)?;
+            let primal = self.primal_dp(problem, &deadline, self.dp_share, self.options.cancel.clone())?;
             if primal.makespan() < heuristic.makespan() {
                 heuristic = primal;
             }
         }
         let upper = heuristic.makespan();
-        if upper <= lower || deadline.reached() {
+        // The model asks for a schedule ending before `target`; proving it has none proves
+        // the gap (with the default gap 0, `target` is `upper`: the proof of optimality).
+        let target = ((upper as f64 * (1.0 - self.relative_gap)).ceil() as Time).min(upper);
+        if target <= lower || deadline.reached() {
             return Solution::new(problem, heuristic.schedule, lower, started, vec![("columns", 0), ("rows", 0)]);
         }
+        let horizon = target - 1;
+        let windows = Windows::propagate(problem, horizon);
         let limits = Limits { columns: self.max_columns, nonzeros: self.max_nonzeros };
-        let model = TimeIndexed::build(problem, upper, lower, limits)?;
+        let model = TimeIndexed::build(problem, &windows, horizon, lower, limits)?;
         if let Some(path) = &self.lp_file {
             std::fs::write(path, lp_file::lp_text(&model))
                 .map_err(|e| SolveError::Backend(format!("cannot write the LP file {}: {e}", path.display())))?;
@@ -183,14 +191,32 @@ impl Scheduler for Ilp {
             ("columns", model.columns() as u64),
             ("rows", model.rows.len() as u64),
             ("nonzeros", model.nonzeros() as u64),
+            ("inferred_orders", windows.orders.len() as u64),
         ];
         if deadline.reached() {
             return Solution::new(problem, heuristic.schedule, lower, started, counters);
         }
-        let warm = if self.warm_start { model.encode(&heuristic.schedule) } else { None };
         let model = Arc::new(model);
-        let Some(outcome) = solve_in_background(&model, warm, self.threads(), &deadline, self.relative_gap)? else {
-            // Cancelled, or HiGHS overran the time limit: the heuristic schedule stands.
+        // HiGHS's branch-and-bound keeps one worker busy; `dp` searches for shorter schedules
+        // on the other core meanwhile (its schedules only: the proof stays HiGHS's).
+        let stop = Arc::new(AtomicBool::new(false));
+        let (outcome, primal) = std::thread::scope(|scope| {
+            let primal = (self.dp_share > 0.0)
+                .then(|| scope.spawn(|| self.primal_dp(problem, &deadline, 1.0, Some(Arc::clone(&stop)))));
+            let outcome = solve_in_background(&model, self.threads(), &deadline, self.relative_gap);
+            stop.store(true, Ordering::Relaxed);
+            let primal = primal.map(|handle| {
+                handle.join().unwrap_or_else(|_| Err(SolveError::Internal("the dp primal run panicked".into())))
+            });
+            (outcome, primal)
+        });
+        if let Some(primal) = primal.transpose()? {
+            if primal.makespan() < heuristic.makespan() {
+                heuristic = primal;
+            }
+        }
+        let Some(outcome) = outcome? else {
+            // Cancelled, or HiGHS overran the time limit: the best schedule found stands.
             return Solution::new(problem, heuristic.schedule, lower, started, counters);
         };
         let mut schedule = heuristic.schedule;
@@ -214,6 +240,24 @@ impl Scheduler for Ilp {
 }
 
 impl Ilp {
+    /// A run of `dp` as a primal heuristic for `share` of the time left, stopped by `cancel`
+    /// (its bound is discarded by the caller). Without a time limit it is capped at 100,000
+    /// states, else at 2,000,000.
+    fn primal_dp(
+        &self,
+        problem: &Problem,
+        deadline: &Deadline,
+        share: f64,
+        cancel: Option<Arc<AtomicBool>>,
+    ) -> Result<Solution, SolveError> {
+        let mut options = self.options.clone();
+        options.time_limit = deadline.remaining().map(|r| r.mul_f64(share));
+        options.cancel = cancel;
+        options.threads = 1;
+        let states = if self.options.time_limit.is_some() { 2_000_000 } else { 100_000 };
+        super::Dp::new(options).max_states(states).schedule(problem)
+    }
+
     fn threads(&self) -> u32 {
         let n = if self.options.threads == 0 {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -240,7 +284,6 @@ const GRACE: Duration = Duration::from_millis(250);
 /// crate offers no way to interrupt it without `unsafe` code).
 fn solve_in_background(
     model: &Arc<TimeIndexed>,
-    warm: Option<Vec<f64>>,
     threads: u32,
     deadline: &Deadline,
     gap: f64,
@@ -250,7 +293,7 @@ fn solve_in_background(
     std::thread::Builder::new()
         .name("dagplan-highs".into())
         .spawn(move || {
-            let _ = sender.send(solve(&shared, warm.as_deref(), threads, &solver_deadline, gap));
+            let _ = sender.send(solve(&shared, threads, &solver_deadline, gap));
         })
         .map_err(|e| SolveError::Backend(format!("cannot start the HiGHS thread: {e}")))?;
     let mut overdue: Option<Instant> = None;
@@ -276,13 +319,7 @@ fn solve_in_background(
 }
 
 /// Hands the model to HiGHS through good_lp and solves it.
-fn solve(
-    model: &TimeIndexed,
-    warm: Option<&[f64]>,
-    threads: u32,
-    deadline: &Deadline,
-    gap: f64,
-) -> Result<Outcome, SolveError> {
+fn solve(model: &TimeIndexed, threads: u32, deadline: &Deadline, gap: f64) -> Result<Outcome, SolveError> {
     let mut vars = ProblemVariables::new();
     let columns: Vec<good_lp::Variable> = (0..model.columns())
         .map(|c| {
@@ -320,14 +357,9 @@ fn solve(
     set_option(&mut highs_model, "mip_rel_gap", gap)?;
     set_option(&mut highs_model, "mip_abs_gap", 1.0 - 1e-6)?;
     set_option(&mut highs_model, "random_seed", 0)?;
-    set_option(&mut highs_model, "mip_heuristic_effort", 0.2)?;
+    set_option(&mut highs_model, "mip_heuristic_effort", 0.05)?;
     if let Some(limit) = deadline.remaining() {
         set_option(&mut highs_model, "time_limit", (limit.as_secs_f64() * 0.95).max(0.001))?;
-    }
-    if let Some(values) = warm {
-        highs_model
-            .try_set_solution(Some(values), None, None, None)
-            .map_err(|e| SolveError::Backend(format!("HiGHS refused the warm start: {e:?}")))?;
     }
     let solved = highs_model.try_solve().map_err(|e| SolveError::Backend(format!("HiGHS failed: {e:?}")))?;
     let status = solved.status();
@@ -340,7 +372,12 @@ fn solve(
         | HighsModelStatus::ReachedMemoryLimit
         | HighsModelStatus::ObjectiveBound
         | HighsModelStatus::ObjectiveTarget => {}
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible | HighsModelStatus::Unbounded => {
+        // Every column is bounded, so "unbounded or infeasible" means infeasible: no schedule
+        // ends by the horizon, which proves `horizon + 1`.
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            return Ok(Outcome { values: None, bound: model.horizon + 1 });
+        }
+        HighsModelStatus::Unbounded => {
             return Err(SolveError::Internal(format!(
                 "HiGHS reports the model {status:?} although the heuristic schedule satisfies it"
             )));

@@ -1,34 +1,37 @@
 //! The time-indexed model of [`super::Ilp`], built as plain rows and columns (the solver
 //! hands it to HiGHS through good_lp; [`super::lp_file`] writes it as an LP file).
 //!
-//! Columns: one binary `x[j,n,s]` per task `j`, node `n` it can run on and start time `s`
-//! in its window, then one integer makespan column `C`. Rows:
+//! Columns: one binary `z[j,n,t]` per task `j`, node `n` it can run on and time `t` in its
+//! start window `[first, last]`, meaning "`j` has started on `n` by `t`" (0 before the window,
+//! `z[j,n,last]` after it: 1 exactly when `j` runs on `n`), then one integer makespan column
+//! `C`. The start binaries of the classic formulation are `x[j,n,t] = z(t) − z(t − 1)`, so the
+//! LP bound is the same; every row below is theirs rewritten, with far fewer nonzeros. Rows:
 //!
-//! * assignment: `Σ_{n,s} x[j,n,s] = 1` for each task;
-//! * makespan: `C − Σ (s + d[j,n]) x[j,n,s] ≥ q[j]` for each task, `q[j]` the shortest
-//!   chain after `j` (its CPM tail without itself);
+//! * assignment: `Σ_n z[j,n,last] = 1` for each task, and `z(t − 1) ≤ z(t)`;
+//! * makespan: `C − Σ_n ((last + d) z[j,n,last] − Σ_{t < last} z[j,n,t]) ≥ q[j]` (the finish
+//!   time plus `q[j]`, the shortest chain after `j`);
 //! * precedence, disaggregated (Pritsker, Watters and Wolfe 1969; Christofides, Alvarez-
-//!   Valdes and Tamarit 1987), for each edge `i → j` with delay `e` and each time `τ`:
-//!   `Σ_{s ≤ τ} x[j,n,s] ≤ Σ_{s + d[i,n] ≤ τ} x[i,n,s] + Σ_{m ≠ n} Σ_{s + d[i,m] + e ≤ τ}
-//!   x[i,m,s]` per node `n` of `j` ("if `j` has started on `n` by `τ`, `i` has finished on
-//!   `n` by `τ`, or elsewhere by `τ − e`"); without a delay the rows of all nodes of `j` are
-//!   summed into one;
-//! * clique cuts: at each time at most one task of a set of pairwise incompatible tasks
-//!   (no two fit together on the node) runs on the node, for greedy maximal such sets;
+//!   Valdes and Tamarit 1987), for each edge `i → j` with delay `e` (dependencies and the
+//!   orders inferred by the presolve) and each time `τ`: `z[j,n,τ] ≤ z[i,n,τ − d[i,n]] +
+//!   Σ_{m ≠ n} z[i,m,τ − d[i,m] − e]` per node `n` of `j` ("if `j` has started on `n` by `τ`,
+//!   `i` has finished on `n` by `τ`, or elsewhere by `τ − e`"); without a delay the rows of
+//!   all nodes of `j` are summed into one;
 //! * capacity, for each node, dimension and time `τ` at which some task may start there:
-//!   `Σ_{j, s ≤ τ < s + d[j,n]} q[j,r] x[j,n,s] ≤ cap[n,r]`. Usage only drops between two
-//!   starts, so rows at start times suffice; rows that cannot bind are left out.
+//!   `Σ_j q[j,r] (z[j,n,τ] − z[j,n,τ − d[j,n]]) ≤ cap[n,r]`. Usage only drops between two
+//!   starts, so rows at start times suffice; rows that cannot bind are left out;
+//! * clique cuts ([`super::cliques`]).
 //!
-//! Windows: `s ≥` the CPM head of `j` and `s + d[j,n] + q[j] ≤ H`, the horizon `H` being the
-//! makespan of the heuristic schedule. Both are valid for every schedule of makespan ≤ H, so
-//! the model's optimum is the problem's optimum, and its dual bound a valid lower bound.
+//! Windows: those of [`Windows`] for the horizon `H`, within `s ≥` the CPM head of `j` and
+//! `s + d[j,n] + q[j] ≤ H`. All are valid for every schedule of makespan ≤ `H`, so the
+//! model's optimum is the problem's optimum when one exists, and its dual bound is valid.
 
+use super::windows::Windows;
 use crate::graph::{Cpm, longest_path_to_end, unavoidable_delay};
-use crate::model::{NodeId, Problem, TaskId, Time};
+use crate::model::{Edge, NodeId, Problem, TaskId, Time};
 use crate::solver::SolveError;
 
-/// One task on one node: the columns `col..=col + (last - first)` are its start times
-/// `first..=last`.
+/// One task on one node: the columns `col..=col + (last - first)` are its step variables
+/// `z(first..=last)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Block {
     pub task: TaskId,
@@ -40,14 +43,32 @@ pub(crate) struct Block {
 }
 
 impl Block {
-    /// The column of start time `s` (which must lie in the window).
-    pub fn column(&self, s: Time) -> usize {
-        self.col + (s - self.first) as usize
+    /// The column of `z` at time `t`, "started here by `t`": `None` before the window (where
+    /// `z` is 0), the last column from the end of the window on (where `z` stays constant).
+    pub fn started_by(&self, t: Time) -> Option<usize> {
+        (t >= self.first).then(|| self.col + (t.min(self.last) - self.first) as usize)
+    }
+
+    /// The column of `z` at `t − lag` (`None` when that is before the window or below 0).
+    pub fn started_by_before(&self, t: Time, lag: Time) -> Option<usize> {
+        t.checked_sub(lag).and_then(|u| self.started_by(u))
     }
 
     /// Start times and their columns.
     pub fn starts(&self) -> impl Iterator<Item = (Time, usize)> + '_ {
-        (self.first..=self.last).map(move |s| (s, self.column(s)))
+        (self.first..=self.last).map(move |s| (s, self.col + (s - self.first) as usize))
+    }
+
+    /// The column of `z` at the end of the window: 1 when the task runs on this node.
+    pub fn chosen(&self) -> usize {
+        self.col + (self.last - self.first) as usize
+    }
+
+    /// The terms of "running here at `tau`": `z(tau) − z(tau − duration)`.
+    pub fn running_at(&self, tau: Time, coefficient: f64) -> impl Iterator<Item = (usize, f64)> {
+        let on = self.started_by(tau).map(|c| (c, coefficient));
+        let off = self.started_by_before(tau, self.duration).map(|c| (c, -coefficient));
+        on.into_iter().chain(off)
     }
 }
 
@@ -95,7 +116,13 @@ impl TimeIndexed {
     }
 
     /// Builds the model for makespans up to `horizon` (at least `lower`).
-    pub fn build(problem: &Problem, horizon: Time, lower: Time, limits: Limits) -> Result<Self, SolveError> {
+    pub fn build(
+        problem: &Problem,
+        windows: &Windows,
+        horizon: Time,
+        lower: Time,
+        limits: Limits,
+    ) -> Result<Self, SolveError> {
         let cpm = Cpm::analyze(problem);
         let tail = longest_path_to_end(problem, |t| cpm.duration(t), |from, e| unavoidable_delay(problem, from, e));
         let after = |t: TaskId| tail.get(t.index()).copied().unwrap_or(0).saturating_sub(cpm.duration(t));
@@ -109,15 +136,21 @@ impl TimeIndexed {
         for t in problem.tasks() {
             let begin = blocks.len();
             for (node, d) in problem.options(t) {
-                let first = cpm.earliest_start(t);
-                let Some(last) = horizon.checked_sub(d).and_then(|x| x.checked_sub(after(t))) else { continue };
+                let first = cpm.earliest_start(t).max(windows.earliest_start(t));
+                let Some(last) = horizon
+                    .checked_sub(after(t))
+                    .map(|x| x.min(windows.latest_finish(t)))
+                    .and_then(|x| x.checked_sub(d))
+                else {
+                    continue;
+                };
                 if last < first {
                     continue;
                 }
                 let width = u128::from(last - first) + 1;
                 blocks.push(Block { task: t, node, duration: d, first, last, col: cols as usize });
                 cols += width;
-                capacity_nz += width * u128::from(d).min(u128::from(horizon) + 1) * dims;
+                capacity_nz += 2 * (width + u128::from(d).min(u128::from(horizon) + 1)) * dims;
                 if cols > limits.columns as u128 || capacity_nz > limits.nonzeros as u128 {
                     return Err(too_large(problem, horizon, cols, capacity_nz, limits));
                 }
@@ -132,13 +165,15 @@ impl TimeIndexed {
         }
         let mut model = Self { horizon, lower, blocks, task_blocks, makespan_col: cols as usize, rows: Vec::new() };
         model.assignment_rows(problem);
+        model.monotone_rows();
         model.makespan_rows(problem, &after);
-        model.precedence_rows(problem);
+        model.precedence_rows(problem, windows);
         if model.nonzeros() > limits.nonzeros {
             return Err(too_large(problem, horizon, cols, model.nonzeros() as u128, limits));
         }
         model.capacity_rows(problem);
-        model.clique_rows(problem);
+        let mut cliques = super::cliques::clique_rows(&model, problem, windows);
+        model.rows.append(&mut cliques);
         if model.nonzeros() > limits.nonzeros {
             return Err(too_large(problem, horizon, cols, model.nonzeros() as u128, limits));
         }
@@ -147,46 +182,57 @@ impl TimeIndexed {
 
     fn assignment_rows(&mut self, problem: &Problem) {
         for t in problem.tasks() {
-            let terms = self.blocks_of(t).iter().flat_map(|b| b.starts().map(|(_, c)| (c, 1.0))).collect();
+            let terms = self.blocks_of(t).iter().map(|b| (b.chosen(), 1.0)).collect();
             self.rows.push(Row { terms, lower: 1.0, upper: 1.0 });
         }
     }
 
+    /// `z(s − 1) ≤ z(s)`: once started, a task stays started.
+    fn monotone_rows(&mut self) {
+        let mut rows = Vec::new();
+        for b in &self.blocks {
+            for (_, c) in b.starts().skip(1) {
+                rows.push(Row { terms: vec![(c - 1, 1.0), (c, -1.0)], lower: f64::NEG_INFINITY, upper: 0.0 });
+            }
+        }
+        self.rows.append(&mut rows);
+    }
+
+    /// `C ≥ finish + q`, with the finish `Σ (s + d)(z(s) − z(s − 1)) = (last + d) z(last) −
+    /// Σ_{s < last} z(s)` summed over the task's blocks.
     fn makespan_rows(&mut self, problem: &Problem, after: &impl Fn(TaskId) -> Time) {
         for t in problem.tasks() {
             let mut terms = vec![(self.makespan_col, 1.0)];
             for b in self.blocks_of(t) {
-                terms.extend(b.starts().map(|(s, c)| (c, -((s + b.duration) as f64))));
+                terms.push((b.chosen(), -((b.last + b.duration) as f64)));
+                terms.extend(b.starts().filter(|&(s, _)| s < b.last).map(|(_, c)| (c, 1.0)));
             }
             self.rows.push(Row { terms, lower: after(t) as f64, upper: f64::INFINITY });
         }
     }
 
-    fn precedence_rows(&mut self, problem: &Problem) {
+    fn precedence_rows(&mut self, problem: &Problem, windows: &Windows) {
         let mut rows = Vec::new();
-        for j in problem.tasks() {
+        let dependencies = problem.tasks().flat_map(|j| problem.predecessors(j).iter().map(move |&e| (e, j)));
+        let orders = windows.orders.iter().map(|o| (Edge { task: o.before, delay: 0 }, o.after));
+        for (e, j) in dependencies.chain(orders) {
             let succ = self.blocks_of(j);
-            for e in problem.predecessors(j) {
-                let pred = self.blocks_of(e.task);
-                // When `i` has finished for sure (on any node, delay included), rows are void.
-                let done = pred.iter().map(|b| b.last + b.duration + e.delay).max().unwrap_or(0);
-                let groups: Vec<Vec<&Block>> =
-                    if e.delay == 0 { vec![succ.iter().collect()] } else { succ.iter().map(|b| vec![b]).collect() };
-                for group in groups {
-                    let Some(from) = group.iter().map(|b| b.first).min() else { continue };
-                    let to = group.iter().map(|b| b.last).max().unwrap_or(from).min(done.saturating_sub(1));
-                    for tau in from..=to {
-                        let mut terms = Vec::new();
-                        for b in &group {
-                            terms.extend(b.starts().take_while(|&(s, _)| s <= tau).map(|(_, c)| (c, 1.0)));
-                        }
-                        for b in pred {
-                            let lag = if e.delay > 0 && group.iter().all(|g| g.node != b.node) { e.delay } else { 0 };
-                            let end = b.duration + lag;
-                            terms.extend(b.starts().take_while(|&(s, _)| s + end <= tau).map(|(_, c)| (c, -1.0)));
-                        }
-                        rows.push(Row { terms, lower: f64::NEG_INFINITY, upper: 0.0 });
+            let pred = self.blocks_of(e.task);
+            // When `i` has finished for sure (on any node, delay included), rows are void.
+            let done = pred.iter().map(|b| b.last + b.duration + e.delay).max().unwrap_or(0);
+            let groups: Vec<Vec<&Block>> =
+                if e.delay == 0 { vec![succ.iter().collect()] } else { succ.iter().map(|b| vec![b]).collect() };
+            for group in groups {
+                let Some(from) = group.iter().map(|b| b.first).min() else { continue };
+                let to = group.iter().map(|b| b.last).max().unwrap_or(from).min(done.saturating_sub(1));
+                for tau in from..=to {
+                    let mut terms: Vec<(usize, f64)> =
+                        group.iter().filter_map(|b| b.started_by(tau)).map(|c| (c, 1.0)).collect();
+                    for b in pred {
+                        let lag = if e.delay > 0 && group.iter().all(|g| g.node != b.node) { e.delay } else { 0 };
+                        terms.extend(b.started_by_before(tau, b.duration + lag).map(|c| (c, -1.0)));
                     }
+                    rows.push(Row { terms, lower: f64::NEG_INFINITY, upper: 0.0 });
                 }
             }
         }
@@ -214,12 +260,7 @@ impl TimeIndexed {
                     if load <= cap {
                         continue;
                     }
-                    let mut terms = Vec::new();
-                    for b in active {
-                        let q = demand(b) as f64;
-                        let lo = (tau + 1).saturating_sub(b.duration).max(b.first);
-                        terms.extend((lo..=b.last.min(tau)).map(|s| (b.column(s), q)));
-                    }
+                    let terms = active.iter().flat_map(|b| b.running_at(tau, demand(b) as f64)).collect();
                     rows.push(Row { terms, lower: f64::NEG_INFINITY, upper: cap as f64 });
                 }
             }
@@ -227,92 +268,13 @@ impl TimeIndexed {
         self.rows.append(&mut rows);
     }
 
-    /// Clique cuts: per node, greedy maximal sets of tasks no two of which fit together on
-    /// it (in some dimension their demands exceed the capacity); at each time at most one of
-    /// a set runs there. Valid, and much tighter in the LP than the capacity rows alone.
-    fn clique_rows(&mut self, problem: &Problem) {
-        let mut rows = Vec::new();
-        for node in problem.nodes() {
-            let cap = problem.capacity(node);
-            let here: Vec<&Block> = self.blocks.iter().filter(|b| b.node == node && b.duration > 0).collect();
-            let clash = |a: &Block, b: &Block| {
-                problem
-                    .demand(a.task)
-                    .iter()
-                    .zip(problem.demand(b.task))
-                    .zip(cap)
-                    .any(|((&x, &y), &c)| x.saturating_add(y) > c)
-            };
-            // Larger demands first (relative to capacity), ties by task id.
-            let weight = |b: &Block| -> u64 {
-                problem
-                    .demand(b.task)
-                    .iter()
-                    .zip(cap)
-                    .map(|(&q, &c)| q.saturating_mul(1000).checked_div(c).unwrap_or(0))
-                    .sum()
-            };
-            let mut order = here.clone();
-            order.sort_by_key(|b| (std::cmp::Reverse(weight(b)), b.task));
-            let mut cliques: std::collections::BTreeSet<Vec<usize>> = std::collections::BTreeSet::new();
-            for i in 0..here.len() {
-                let mut members = vec![i];
-                for other in &order {
-                    let Some(j) = here.iter().position(|b| std::ptr::eq(*b, *other)) else { continue };
-                    if j != i && members.iter().all(|&m| here.get(m).is_some_and(|b| clash(b, other))) {
-                        members.push(j);
-                    }
-                }
-                if members.len() >= 2 {
-                    members.sort_unstable();
-                    cliques.insert(members);
-                }
-            }
-            for members in cliques {
-                let blocks: Vec<&Block> = members.iter().filter_map(|&m| here.get(m).copied()).collect();
-                let mut times: Vec<Time> = blocks.iter().flat_map(|b| b.first..=b.last).collect();
-                times.sort_unstable();
-                times.dedup();
-                for tau in times {
-                    let active: Vec<&&Block> =
-                        blocks.iter().filter(|b| b.first <= tau && tau < b.last + b.duration).collect();
-                    if active.len() < 2 {
-                        continue;
-                    }
-                    let mut terms = Vec::new();
-                    for b in active {
-                        let lo = (tau + 1).saturating_sub(b.duration).max(b.first);
-                        terms.extend((lo..=b.last.min(tau)).map(|s| (b.column(s), 1.0)));
-                    }
-                    rows.push(Row { terms, lower: f64::NEG_INFINITY, upper: 1.0 });
-                }
-            }
-        }
-        self.rows.append(&mut rows);
-    }
-
-    /// The column values of a schedule (`None` when a start lies outside the model's windows).
-    pub fn encode(&self, schedule: &crate::schedule::Schedule) -> Option<Vec<f64>> {
-        let mut values = vec![0.0; self.columns()];
-        for a in schedule.assignments() {
-            let b = self.blocks_of(a.task).iter().find(|b| b.node == a.node)?;
-            if a.start < b.first || a.start > b.last {
-                return None;
-            }
-            *values.get_mut(b.column(a.start))? = 1.0;
-        }
-        *values.get_mut(self.makespan_col)? = schedule.makespan() as f64;
-        Some(values)
-    }
-
     /// The schedule in column values (`None` when some task has no chosen start).
     pub fn decode(&self, values: &[f64]) -> Option<crate::schedule::Schedule> {
+        let on = |c: usize| values.get(c).is_some_and(|&v| v > 0.5);
         let mut out = Vec::with_capacity(self.task_blocks.len());
         for blocks in self.task_blocks.iter().filter_map(|r| self.blocks.get(r.clone())) {
-            let chosen = blocks.iter().find_map(|b| {
-                b.starts().find(|&(_, c)| values.get(c).is_some_and(|&v| v > 0.5)).map(|(s, _)| (b, s))
-            })?;
-            let (b, s) = chosen;
+            let b = blocks.iter().find(|b| on(b.chosen()))?;
+            let (s, _) = b.starts().find(|&(_, c)| on(c))?;
             out.push(crate::schedule::Assignment { task: b.task, node: b.node, start: s, finish: s + b.duration });
         }
         Some(crate::schedule::Schedule::new(out))
@@ -328,4 +290,49 @@ fn too_large(problem: &Problem, horizon: Time, cols: u128, nonzeros: u128, limit
         limits.columns,
         limits.nonzeros
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bounds::lower_bound;
+    use crate::schedule::Schedule;
+    use crate::solver::ilp::windows::tests::{instance, schedules};
+
+    /// The column values of a schedule, which must fit the model's windows.
+    fn encode(model: &TimeIndexed, schedule: &Schedule) -> Vec<f64> {
+        let mut values = vec![0.0; model.columns()];
+        for a in schedule.assignments() {
+            let b = model.blocks_of(a.task).iter().find(|b| b.node == a.node).unwrap();
+            assert!(b.first <= a.start && a.start <= b.last, "{a:?} outside {b:?}");
+            for (s, c) in b.starts() {
+                values[c] = f64::from(u8::from(s >= a.start));
+            }
+        }
+        values[model.makespan_col] = schedule.makespan() as f64;
+        values
+    }
+
+    #[test]
+    fn every_schedule_within_the_horizon_satisfies_every_row() {
+        let limits = Limits { columns: 1_000_000, nonzeros: 10_000_000 };
+        for seed in 0..150 {
+            let problem = instance(seed);
+            for schedule in schedules(&problem, seed) {
+                let horizon = schedule.makespan();
+                let windows = Windows::propagate(&problem, horizon);
+                let lower = lower_bound(&problem).min(horizon);
+                let model = TimeIndexed::build(&problem, &windows, horizon, lower, limits).unwrap();
+                let values = encode(&model, &schedule);
+                for (i, row) in model.rows.iter().enumerate() {
+                    let sum: f64 = row.terms.iter().map(|&(c, a)| a * values[c]).sum();
+                    assert!(row.lower - 1e-9 <= sum && sum <= row.upper + 1e-9, "seed {seed}: row {i} {row:?} = {sum}");
+                }
+                let decoded = model.decode(&values).unwrap();
+                for t in problem.tasks() {
+                    assert_eq!(decoded.assignment(t), schedule.assignment(t), "seed {seed}");
+                }
+            }
+        }
+    }
 }
