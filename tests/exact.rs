@@ -149,6 +149,39 @@ fn ilp_matches_the_brute_force_oracle() {
     }
 }
 
+/// Without the `dp` primal runs HiGHS must find every shorter schedule itself; it agrees with
+/// `dp` and, where the heuristic was not optimal, its own schedule is the answer.
+#[cfg(feature = "ilp")]
+#[test]
+fn ilp_alone_finds_and_proves_the_optimum() {
+    let mut improved = 0;
+    for seed in 0..40 {
+        let problem = small(seed, 8, 2, 2, 3);
+        let heuristic = heuristic_schedule(&problem, &SolveOptions::default()).unwrap().makespan();
+        let ilp = dagplan::Ilp::new(SolveOptions::default().threads(1)).dp_share(0.0).unwrap();
+        let ilp = checked(&problem, ilp.schedule(&problem).unwrap());
+        let dp = checked(&problem, Dp::default().schedule(&problem).unwrap());
+        assert_eq!((ilp.status, ilp.makespan()), (Status::Optimal, dp.makespan()), "seed {seed}");
+        improved += usize::from(ilp.makespan() < heuristic);
+    }
+    assert!(improved > 0, "no instance where HiGHS had to improve on the heuristic");
+}
+
+/// With a relative gap `g`, `ilp` stops once `(makespan − bound) / makespan ≤ g`.
+#[cfg(feature = "ilp")]
+#[test]
+fn ilp_meets_its_relative_gap() {
+    for seed in 0..20 {
+        let problem = small(seed, 8, 2, 2, 3);
+        for gap in [0.05, 0.2, 0.5] {
+            let ilp = dagplan::Ilp::new(SolveOptions::default().threads(1)).relative_gap(gap).unwrap();
+            let s = checked(&problem, ilp.schedule(&problem).unwrap());
+            let reached = (s.makespan() - s.lower_bound) as f64 / s.makespan() as f64;
+            assert!(reached <= gap + 1e-9, "seed {seed}: gap {reached} above {gap}");
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 

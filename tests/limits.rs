@@ -71,7 +71,7 @@ fn ilp_returns_within_the_time_limit() {
     let limit = Duration::from_secs(1);
     let elapsed = timed("ilp", &problem, SolveOptions::default().time_limit(limit).threads(1));
     // HiGHS is given what is left of the limit; if it has not stopped 250 ms after it, `ilp`
-    // returns its warm start without waiting.
+    // returns its best schedule so far without waiting.
     let margin = limit.mul_f64(1.1) + Duration::from_millis(350);
     assert!(elapsed <= margin, "ilp took {elapsed:?} with a limit of {limit:?}");
 }

@@ -1,4 +1,4 @@
-//! The upper bound and warm start of the exact solvers: the default [`Greedy`] portfolio
+//! The starting upper bound of the exact solvers: the default [`Greedy`] portfolio
 //! (list scheduling over priority rules, node policies and both schedule generation schemes,
 //! improved by double justification and biased random sampling; see
 //! [`super::greedy`]). The exact solvers ([`super::Dp`], and `Ilp` with the `ilp` feature)
@@ -9,7 +9,7 @@ use super::{Greedy, Scheduler, Solution, SolveError, SolveOptions};
 use crate::model::Problem;
 
 /// The greedy portfolio's schedule under `options` (seed, threads, time limit, cancellation),
-/// used as upper bound and warm start by the exact solvers.
+/// the exact solvers' starting upper bound.
 pub fn heuristic_schedule(problem: &Problem, options: &SolveOptions) -> Result<Solution, SolveError> {
     Greedy::new().options(options.clone()).schedule(problem)
 }

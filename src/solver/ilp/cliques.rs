@@ -10,7 +10,8 @@
 //!
 //! The cliques are greedy: from each block, add the others in order of decreasing duration
 //! when incompatible with every member; duplicates are dropped. O(B² · K) for B blocks and
-//! cliques of size K, plus the transitive closure of the precedences, O(N · E / 64).
+//! cliques of size K, plus the transitive closure of the precedences, O(N · E / 64); none
+//! beyond [`MAX_CLIQUE_BLOCKS`] blocks.
 
 use std::collections::BTreeSet;
 
@@ -20,11 +21,16 @@ use crate::model::{Problem, Time};
 
 /// Largest number of tasks for which the precedence closure is computed (N² bits).
 const MAX_CLOSURE_TASKS: usize = 4_000;
+/// Largest number of blocks for which cliques are sought (the greedy search is quadratic).
+const MAX_CLIQUE_BLOCKS: usize = 3_000;
 
 /// The clique rows of a model.
 pub(crate) fn clique_rows(model: &TimeIndexed, problem: &Problem, windows: &Windows) -> Vec<Row> {
     let reach = Reach::new(problem, windows);
     let blocks: Vec<&Block> = model.blocks.iter().filter(|b| b.duration > 0).collect();
+    if blocks.len() > MAX_CLIQUE_BLOCKS {
+        return Vec::new();
+    }
     let incompatible = |a: &Block, b: &Block| {
         a.task == b.task
             || reach.precedes(a, b)

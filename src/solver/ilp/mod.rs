@@ -180,8 +180,8 @@ impl Scheduler for Ilp {
             return Solution::new(problem, heuristic.schedule, lower, started, vec![("columns", 0), ("rows", 0)]);
         }
         let horizon = target - 1;
-        let windows = Windows::propagate(problem, horizon);
         let limits = Limits { columns: self.max_columns, nonzeros: self.max_nonzeros };
+        let windows = Windows::propagate(problem, horizon, limits.columns);
         let model = TimeIndexed::build(problem, &windows, horizon, lower, limits)?;
         if let Some(path) = &self.lp_file {
             std::fs::write(path, lp_file::lp_text(&model))

@@ -320,7 +320,7 @@ mod tests {
             let problem = instance(seed);
             for schedule in schedules(&problem, seed) {
                 let horizon = schedule.makespan();
-                let windows = Windows::propagate(&problem, horizon);
+                let windows = Windows::propagate(&problem, horizon, usize::MAX);
                 let lower = lower_bound(&problem).min(horizon);
                 let model = TimeIndexed::build(&problem, &windows, horizon, lower, limits).unwrap();
                 let values = encode(&model, &schedule);

@@ -53,7 +53,7 @@ pub(crate) struct Windows {
 
 /// An edge of the propagation graph: `to` starts at least `gap` after `from` finishes.
 #[derive(Debug, Clone, Copy)]
-struct Arc {
+struct Link {
     from: TaskId,
     to: TaskId,
     gap: Time,
@@ -70,8 +70,10 @@ impl Windows {
         self.latest_finish.get(task.index()).copied().unwrap_or(0)
     }
 
-    /// Windows for makespans up to `horizon` (which must be at least the CPM length).
-    pub fn propagate(problem: &Problem, horizon: Time) -> Self {
+    /// Windows for makespans up to `horizon` (which must be at least the CPM length). When
+    /// the CPM windows alone span more than `max_columns` start times, they are returned
+    /// unpropagated: no model that large is built.
+    pub fn propagate(problem: &Problem, horizon: Time, max_columns: usize) -> Self {
         let cpm = Cpm::analyze(problem);
         let dur = |t: TaskId| cpm.duration(t);
         let tail = longest_path_to_end(problem, dur, |from, e| unavoidable_delay(problem, from, e));
@@ -80,7 +82,19 @@ impl Windows {
             .tasks()
             .map(|t| horizon.saturating_sub(tail.get(t.index()).copied().unwrap_or(0).saturating_sub(dur(t))))
             .collect();
-        let mut state = Propagation::new(problem, Self { earliest_start, latest_finish, orders: Vec::new() });
+        let windows = Self { earliest_start, latest_finish, orders: Vec::new() };
+        let columns = problem
+            .tasks()
+            .flat_map(|t| problem.options(t).map(move |(_, d)| (t, d)))
+            .map(|(t, d)| {
+                let last = windows.latest_finish(t).saturating_sub(d);
+                u128::from(last.saturating_sub(windows.earliest_start(t))) + 1
+            })
+            .sum::<u128>();
+        if columns > max_columns as u128 {
+            return windows;
+        }
+        let mut state = Propagation::new(problem, windows);
         for _ in 0..MAX_ROUNDS {
             let before = state.windows.clone();
             let changed = state.round();
@@ -102,8 +116,8 @@ struct Propagation<'a> {
     duration: Vec<Time>,
     /// The node and duration of tasks that can run on one node only.
     pinned: Vec<Option<(NodeId, Time)>>,
-    arcs: Vec<Arc>,
-    /// Per node, the pinned pairs (lower id first) that cannot run side by side.
+    arcs: Vec<Link>,
+    /// The pairs of tasks pinned to the same node (lower id first) that cannot run side by side.
     clashes: Vec<(TaskId, TaskId)>,
     ordered: std::collections::BTreeSet<(TaskId, TaskId)>,
 }
@@ -130,7 +144,7 @@ impl<'a> Propagation<'a> {
                     (Some(_), Some(_)) => 0,
                     _ => unavoidable_delay(problem, t, e),
                 };
-                arcs.push(Arc { from: t, to: e.task, gap });
+                arcs.push(Link { from: t, to: e.task, gap });
             }
         }
         let ordered = arcs.iter().map(|a| (a.from, a.to)).collect();
@@ -207,12 +221,12 @@ impl<'a> Propagation<'a> {
     fn precedence(&mut self) -> bool {
         let mut changed = false;
         for k in 0..self.arcs.len() {
-            let Some(&Arc { from, to, gap }) = self.arcs.get(k) else { continue };
+            let Some(&Link { from, to, gap }) = self.arcs.get(k) else { continue };
             let es = self.es(from).saturating_add(self.d(from)).saturating_add(gap);
             changed |= self.raise_es(to, es);
         }
         for k in (0..self.arcs.len()).rev() {
-            let Some(&Arc { from, to, gap }) = self.arcs.get(k) else { continue };
+            let Some(&Link { from, to, gap }) = self.arcs.get(k) else { continue };
             let lf = self.lf(to).saturating_sub(self.d(to)).saturating_sub(gap);
             changed |= self.lower_lf(from, lf);
         }
@@ -237,7 +251,7 @@ impl<'a> Propagation<'a> {
                 (false, true) => (b, a),
             };
             self.ordered.insert((before, after));
-            self.arcs.push(Arc { from: before, to: after, gap: 0 });
+            self.arcs.push(Link { from: before, to: after, gap: 0 });
             self.windows.orders.push(Order { before, after });
             changed = true;
         }
@@ -247,8 +261,6 @@ impl<'a> Propagation<'a> {
     fn time_table(&mut self) -> bool {
         let mut changed = false;
         let problem = self.problem;
-        let horizon = problem.tasks().map(|t| self.lf(t)).max().unwrap_or(0);
-        let width = usize::try_from(horizon).unwrap_or(usize::MAX);
         for node in problem.nodes() {
             let here: Vec<TaskId> = problem
                 .tasks()
@@ -259,24 +271,23 @@ impl<'a> Propagation<'a> {
             for (r, &cap) in problem.capacity(node).iter().enumerate() {
                 let demand = |t: TaskId| problem.demand(t).get(r).copied().unwrap_or(0);
                 let users: Vec<TaskId> = here.iter().copied().filter(|&t| demand(t) > 0).collect();
-                let mut load = vec![0u64; width];
-                let mut any = false;
-                for &t in &users {
-                    let (from, to) = self.compulsory(t);
-                    for slot in load.iter_mut().take(to as usize).skip(from as usize) {
+                // The compulsory load over `[from, to)`, the span of the compulsory parts.
+                let parts: Vec<(Time, Time)> = users.iter().map(|&t| self.compulsory(t)).collect();
+                let Some(from) = parts.iter().filter(|p| p.0 < p.1).map(|p| p.0).min() else { continue };
+                let to = parts.iter().map(|p| p.1).max().unwrap_or(from);
+                let mut load = vec![0u64; usize::try_from(to - from).unwrap_or(0)];
+                for (&t, &(a, b)) in users.iter().zip(&parts) {
+                    for slot in load.iter_mut().take((b.max(from) - from) as usize).skip((a.max(from) - from) as usize)
+                    {
                         *slot = slot.saturating_add(demand(t));
-                        any = true;
                     }
                 }
-                if !any {
-                    continue;
-                }
-                for &t in &users {
+                for (&t, &(own_from, own_to)) in users.iter().zip(&parts) {
                     let (q, d) = (demand(t), self.d(t));
-                    let (own_from, own_to) = self.compulsory(t);
                     let fits = |tau: Time| {
                         let own = if (own_from..own_to).contains(&tau) { q } else { 0 };
-                        load.get(tau as usize).is_none_or(|&l| l.saturating_sub(own).saturating_add(q) <= cap)
+                        let at = tau.checked_sub(from).and_then(|i| load.get(i as usize));
+                        at.is_none_or(|&l| l.saturating_sub(own).saturating_add(q) <= cap)
                     };
                     // Earliest start: slide right past every overloaded tick.
                     let mut s = self.es(t);
@@ -362,7 +373,7 @@ pub(crate) mod tests {
             for schedule in schedules(&problem, seed) {
                 schedule.verify(&problem).unwrap();
                 let horizon = schedule.makespan();
-                let windows = Windows::propagate(&problem, horizon);
+                let windows = Windows::propagate(&problem, horizon, usize::MAX);
                 for a in schedule.assignments() {
                     assert!(a.start >= windows.earliest_start(a.task), "seed {seed}: {a:?} starts too early");
                     assert!(a.finish <= windows.latest_finish(a.task), "seed {seed}: {a:?} ends too late");
@@ -389,7 +400,7 @@ pub(crate) mod tests {
             .task(crate::TaskSpec::new("b", 3).demand("cpu", 1))
             .build()
             .unwrap();
-        let windows = Windows::propagate(&problem, 5);
+        let windows = Windows::propagate(&problem, 5, usize::MAX);
         for t in problem.tasks() {
             assert!(windows.earliest_start(t) + 3 <= windows.latest_finish(t));
         }
