@@ -112,8 +112,10 @@ impl Ilp {
         self
     }
 
-    /// Stops once `(makespan − bound) / makespan ≤ gap` (default 0: prove optimality).
-    /// A gap outside `[0, 1]` or not finite is refused.
+    /// Stops once `(makespan − bound) / makespan ≤ gap` (default 0: prove optimality): the
+    /// model then asks only for schedules shorter than `⌈H (1 − gap)⌉`, `H` the best known
+    /// makespan, and HiGHS stops at the same gap on its own schedules. A gap outside `[0, 1]`
+    /// or not finite is refused.
     pub fn relative_gap(mut self, gap: f64) -> Result<Self, SolveError> {
         if !(0.0..=1.0).contains(&gap) {
             return Err(SolveError::Backend(format!("relative gap {gap} is not in [0, 1]")));
@@ -234,8 +236,9 @@ impl Scheduler for Ilp {
                 schedule = found;
             }
         }
-        let bound = outcome.bound.min(schedule.makespan());
-        Solution::new(problem, schedule, bound, started, counters)
+        // No clamping: a bound above a verified schedule would be a contradiction, and
+        // `Solution::new` reports it as an internal error rather than claiming optimality.
+        Solution::new(problem, schedule, outcome.bound, started, counters)
     }
 }
 
@@ -387,7 +390,8 @@ fn solve(model: &TimeIndexed, threads: u32, deadline: &Deadline, gap: f64) -> Re
     let values = (solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible)
         .then(|| solved.get_solution().columns().to_vec());
     let dual = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
-    let bound = if dual.is_finite() && dual > 0.0 { (dual - 1e-6).ceil() as Time } else { 0 };
+    // Rounded up to whole ticks, with room for HiGHS's feasibility tolerance (1e-6 per row).
+    let bound = if dual.is_finite() && dual > 0.0 { (dual - 1e-4).ceil() as Time } else { 0 };
     Ok(Outcome { values, bound })
 }
 

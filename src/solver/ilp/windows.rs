@@ -246,7 +246,8 @@ impl<'a> Propagation<'a> {
                 continue;
             }
             let (before, after) = match (self.can_precede(a, b), self.can_precede(b, a)) {
-                (true, true) | (false, false) => continue, // open, or infeasible (seen by `consistent`)
+                // Both orders open, or neither fits (then no schedule meets the horizon: HiGHS proves it).
+                (true, true) | (false, false) => continue,
                 (true, false) => (a, b),
                 (false, true) => (b, a),
             };
