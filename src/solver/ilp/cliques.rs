@@ -22,7 +22,7 @@ use crate::model::{Problem, Time};
 /// Largest number of tasks for which the precedence closure is computed (N² bits).
 const MAX_CLOSURE_TASKS: usize = 4_000;
 /// Largest number of blocks for which cliques are sought (the greedy search is quadratic).
-const MAX_CLIQUE_BLOCKS: usize = 3_000;
+const MAX_CLIQUE_BLOCKS: usize = 1_500;
 
 /// The clique rows of a model.
 pub(crate) fn clique_rows(model: &TimeIndexed, problem: &Problem, windows: &Windows) -> Vec<Row> {

@@ -33,7 +33,7 @@ use crate::model::{NodeId, Problem, TaskId, Time};
 /// Round limit of the fixed-point loop.
 pub(crate) const MAX_ROUNDS: usize = 200;
 /// Largest number of pinned tasks on one node for the pairwise (disjunction) rule.
-pub(crate) const MAX_PAIRWISE: usize = 2_000;
+pub(crate) const MAX_PAIRWISE: usize = 500;
 
 /// An order between two tasks: `before` finishes (on the same node) before `after` starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
