@@ -16,7 +16,7 @@
 use std::collections::BTreeSet;
 
 use super::model::{Block, Row, TimeIndexed};
-use super::windows::Windows;
+use super::windows::{Windows, clash};
 use crate::model::{Problem, Time};
 
 /// Largest number of tasks for which the precedence closure is computed (N² bits).
@@ -35,25 +35,17 @@ pub(crate) fn clique_rows(model: &TimeIndexed, problem: &Problem, windows: &Wind
         a.task == b.task
             || reach.precedes(a, b)
             || reach.precedes(b, a)
-            || (a.node == b.node
-                && problem
-                    .demand(a.task)
-                    .iter()
-                    .zip(problem.demand(b.task))
-                    .zip(problem.capacity(a.node))
-                    .any(|((&x, &y), &c)| x.saturating_add(y) > c))
+            || (a.node == b.node && clash(problem, a.node, a.task, b.task))
     };
     let mut order: Vec<usize> = (0..blocks.len()).collect();
     order.sort_by_key(|&k| (std::cmp::Reverse(blocks.get(k).map_or(0, |b| b.duration)), k));
     let mut cliques: BTreeSet<Vec<usize>> = BTreeSet::new();
-    for (i, seed) in blocks.iter().enumerate() {
+    for i in 0..blocks.len() {
         let mut members = vec![i];
         for &j in &order {
             let Some(other) = blocks.get(j) else { continue };
-            if j != i
-                && incompatible(seed, other)
-                && members.iter().all(|&m| blocks.get(m).is_some_and(|b| incompatible(b, other)))
-            {
+            // `members` starts with the seed itself.
+            if j != i && members.iter().all(|&m| blocks.get(m).is_some_and(|b| incompatible(b, other))) {
                 members.push(j);
             }
         }

@@ -21,12 +21,11 @@
 //!   starts, so rows at start times suffice; rows that cannot bind are left out;
 //! * clique cuts ([`super::cliques`]).
 //!
-//! Windows: those of [`Windows`] for the horizon `H`, within `s ≥` the CPM head of `j` and
-//! `s + d[j,n] + q[j] ≤ H`. All are valid for every schedule of makespan ≤ `H`, so the
+//! Windows: those of [`Windows`] for the horizon `H` (at most the CPM window: `s ≥` the CPM
+//! head of `j` and `s + d[j,n] + q[j] ≤ H`). All are valid for every schedule of makespan ≤ `H`, so the
 //! model's optimum is the problem's optimum when one exists, and its dual bound is valid.
 
 use super::windows::Windows;
-use crate::graph::{Cpm, longest_path_to_end, unavoidable_delay};
 use crate::model::{Edge, NodeId, Problem, TaskId, Time};
 use crate::solver::SolveError;
 
@@ -123,10 +122,6 @@ impl TimeIndexed {
         lower: Time,
         limits: Limits,
     ) -> Result<Self, SolveError> {
-        let cpm = Cpm::analyze(problem);
-        let tail = longest_path_to_end(problem, |t| cpm.duration(t), |from, e| unavoidable_delay(problem, from, e));
-        let after = |t: TaskId| tail.get(t.index()).copied().unwrap_or(0).saturating_sub(cpm.duration(t));
-
         // Windows and the size check, before allocating anything large.
         let mut blocks = Vec::new();
         let mut task_blocks = Vec::with_capacity(problem.task_count());
@@ -136,17 +131,10 @@ impl TimeIndexed {
         for t in problem.tasks() {
             let begin = blocks.len();
             for (node, d) in problem.options(t) {
-                let first = cpm.earliest_start(t).max(windows.earliest_start(t));
-                let Some(last) = horizon
-                    .checked_sub(after(t))
-                    .map(|x| x.min(windows.latest_finish(t)))
-                    .and_then(|x| x.checked_sub(d))
-                else {
+                let first = windows.earliest_start(t);
+                let Some(last) = windows.latest_finish(t).checked_sub(d).filter(|&last| last >= first) else {
                     continue;
                 };
-                if last < first {
-                    continue;
-                }
                 let width = u128::from(last - first) + 1;
                 blocks.push(Block { task: t, node, duration: d, first, last, col: cols as usize });
                 cols += width;
@@ -166,7 +154,7 @@ impl TimeIndexed {
         let mut model = Self { horizon, lower, blocks, task_blocks, makespan_col: cols as usize, rows: Vec::new() };
         model.assignment_rows(problem);
         model.monotone_rows();
-        model.makespan_rows(problem, &after);
+        model.makespan_rows(problem, windows);
         model.precedence_rows(problem, windows);
         if model.nonzeros() > limits.nonzeros {
             return Err(too_large(problem, horizon, cols, model.nonzeros() as u128, limits));
@@ -200,14 +188,14 @@ impl TimeIndexed {
 
     /// `C ≥ finish + q`, with the finish `Σ (s + d)(z(s) − z(s − 1)) = (last + d) z(last) −
     /// Σ_{s < last} z(s)` summed over the task's blocks.
-    fn makespan_rows(&mut self, problem: &Problem, after: &impl Fn(TaskId) -> Time) {
+    fn makespan_rows(&mut self, problem: &Problem, windows: &Windows) {
         for t in problem.tasks() {
             let mut terms = vec![(self.makespan_col, 1.0)];
             for b in self.blocks_of(t) {
                 terms.push((b.chosen(), -((b.last + b.duration) as f64)));
                 terms.extend(b.starts().filter(|&(s, _)| s < b.last).map(|(_, c)| (c, 1.0)));
             }
-            self.rows.push(Row { terms, lower: after(t) as f64, upper: f64::INFINITY });
+            self.rows.push(Row { terms, lower: windows.after(t) as f64, upper: f64::INFINITY });
         }
     }
 

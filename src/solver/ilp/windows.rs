@@ -27,13 +27,24 @@
 //! pinned pairs, N tasks, R dimensions and horizon H; at most [`MAX_ROUNDS`] rounds, and the
 //! pairwise rule only when a node has at most [`MAX_PAIRWISE`] pinned tasks.
 
-use crate::graph::{Cpm, longest_path_to_end, unavoidable_delay};
+use crate::graph::{Cpm, unavoidable_delay};
 use crate::model::{NodeId, Problem, TaskId, Time};
 
 /// Round limit of the fixed-point loop.
 pub(crate) const MAX_ROUNDS: usize = 200;
 /// Largest number of pinned tasks on one node for the pairwise (disjunction) rule.
 pub(crate) const MAX_PAIRWISE: usize = 500;
+
+/// Whether two tasks cannot run side by side on `node`: in some dimension their demands
+/// together exceed its capacity.
+pub(crate) fn clash(problem: &Problem, node: NodeId, a: TaskId, b: TaskId) -> bool {
+    problem
+        .demand(a)
+        .iter()
+        .zip(problem.demand(b))
+        .zip(problem.capacity(node))
+        .any(|((&x, &y), &c)| x.saturating_add(y) > c)
+}
 
 /// An order between two tasks: `before` finishes (on the same node) before `after` starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +58,8 @@ pub(crate) struct Order {
 pub(crate) struct Windows {
     earliest_start: Vec<Time>,
     latest_finish: Vec<Time>,
+    /// Per task, the shortest chain after it (its CPM tail without itself).
+    after: Vec<Time>,
     /// Orders inferred by the disjunction rule, in the order found.
     pub orders: Vec<Order>,
 }
@@ -70,19 +83,22 @@ impl Windows {
         self.latest_finish.get(task.index()).copied().unwrap_or(0)
     }
 
+    /// The shortest chain of work after a task: no schedule ends before its finish plus this.
+    pub fn after(&self, task: TaskId) -> Time {
+        self.after.get(task.index()).copied().unwrap_or(0)
+    }
+
     /// Windows for makespans up to `horizon` (which must be at least the CPM length). When
     /// the CPM windows alone span more than `max_columns` start times, they are returned
     /// unpropagated: no model that large is built.
     pub fn propagate(problem: &Problem, horizon: Time, max_columns: usize) -> Self {
-        let cpm = Cpm::analyze(problem);
-        let dur = |t: TaskId| cpm.duration(t);
-        let tail = longest_path_to_end(problem, dur, |from, e| unavoidable_delay(problem, from, e));
-        let earliest_start = problem.tasks().map(|t| cpm.earliest_start(t)).collect();
-        let latest_finish = problem
-            .tasks()
-            .map(|t| horizon.saturating_sub(tail.get(t.index()).copied().unwrap_or(0).saturating_sub(dur(t))))
-            .collect();
-        let windows = Self { earliest_start, latest_finish, orders: Vec::new() };
+        let cpm = Cpm::with_deadline(problem, horizon);
+        let windows = Self {
+            earliest_start: problem.tasks().map(|t| cpm.earliest_start(t)).collect(),
+            latest_finish: problem.tasks().map(|t| cpm.latest_finish(t)).collect(),
+            after: problem.tasks().map(|t| cpm.deadline().saturating_sub(cpm.latest_finish(t))).collect(),
+            orders: Vec::new(),
+        };
         let columns = problem
             .tasks()
             .flat_map(|t| problem.options(t).map(move |(_, d)| (t, d)))
@@ -155,19 +171,8 @@ impl<'a> Propagation<'a> {
             if here.len() > MAX_PAIRWISE {
                 continue;
             }
-            let cap = problem.capacity(node);
             for (k, &a) in here.iter().enumerate() {
-                for &b in here.iter().skip(k + 1) {
-                    let clash = problem
-                        .demand(a)
-                        .iter()
-                        .zip(problem.demand(b))
-                        .zip(cap)
-                        .any(|((&x, &y), &c)| x.saturating_add(y) > c);
-                    if clash {
-                        clashes.push((a, b));
-                    }
-                }
+                clashes.extend(here.iter().skip(k + 1).filter(|&&b| clash(problem, node, a, b)).map(|&b| (a, b)));
             }
         }
         Self { problem, windows, duration, pinned, arcs, clashes, ordered }
@@ -354,13 +359,16 @@ pub(crate) mod tests {
         .unwrap()
     }
 
-    /// An optimal schedule and a few list schedules from random priorities.
+    /// An optimal schedule and a few list schedules from random priorities, all verified.
     pub(crate) fn schedules(problem: &Problem, seed: u64) -> Vec<Schedule> {
         let mut rng = SplitMix64::new(seed);
         let mut out = vec![Dp::default().schedule(problem).unwrap().schedule];
         for _ in 0..4 {
             let priority: Vec<u64> = problem.tasks().map(|_| rng.next_u64()).collect();
             out.push(serial_schedule(problem, &priority));
+        }
+        for schedule in &out {
+            schedule.verify(problem).unwrap();
         }
         out
     }
@@ -372,7 +380,6 @@ pub(crate) mod tests {
             let problem = instance(seed);
             let cpm = Cpm::analyze(&problem);
             for schedule in schedules(&problem, seed) {
-                schedule.verify(&problem).unwrap();
                 let horizon = schedule.makespan();
                 let windows = Windows::propagate(&problem, horizon, usize::MAX);
                 for a in schedule.assignments() {
