@@ -9,7 +9,10 @@
 //! Options: `--limit S` (seconds per instance, default 10), `--threads N` (default 2),
 //! `--every K` / `--offset I` (take every K-th instance in sorted file order starting at I),
 //! `--max-tasks N` (skip larger instances; counted without the two PSPLIB dummies),
-//! `--max-states N` (dp), `--dp-share F` (ilp: share of the limit for the dp primal run, 0: off), `--only NAME` (one instance), `--verbose` (solver counters). One CSV line per instance on stdout, a summary at the end.
+//! `--max-states N` (dp), `--dp-share F` (ilp: share of the limit for the dp primal run, 0:
+//! off; default the library's), `--no-shaving` (ilp: presolve without shaving), `--only NAME`
+//! (one instance), `--verbose` (solver counters). One CSV line per instance on stdout, a
+//! summary at the end.
 //!
 
 use std::collections::HashMap;
@@ -52,8 +55,11 @@ fn main() -> Result<(), Error> {
         }
         #[cfg(feature = "ilp")]
         "ilp" => {
-            let share: f64 = flag("--dp-share").map_or(Ok(0.25), |v| v.parse())?;
-            Box::new(dagplan::Ilp::new(options).dp_share(share)?)
+            let mut ilp = dagplan::Ilp::new(options).shaving(!args.iter().any(|a| a == "--no-shaving"));
+            if let Some(share) = flag("--dp-share") {
+                ilp = ilp.dp_share(share.parse()?)?;
+            }
+            Box::new(ilp)
         }
         other => return Err(format!("unknown solver `{other}` (dp, or ilp with the `ilp` feature)").into()),
     };

@@ -201,6 +201,17 @@ impl Deadline {
     pub fn remaining(&self) -> Option<Duration> {
         self.end.map(|e| e.saturating_duration_since(Instant::now()))
     }
+
+    /// A deadline `fraction` (in `[0, 1]`) of the time left from now, with the same
+    /// cancellation flag (unlimited stays unlimited).
+    pub fn share(&self, fraction: f64) -> Deadline {
+        let now = Instant::now();
+        let end = self.end.map(|e| {
+            let left = e.saturating_duration_since(now).as_secs_f64() * fraction.clamp(0.0, 1.0);
+            now.checked_add(Duration::from_secs_f64(left)).unwrap_or(e)
+        });
+        Deadline { end, cancel: self.cancel.clone() }
+    }
 }
 
 /// The fast list-scheduling solvers (`topological`, `critical-path`, `greedy`) with default
@@ -216,4 +227,26 @@ pub fn heuristic_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
 pub fn all_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
     let options = SolveOptions::default().time_limit(Duration::from_secs(10));
     solver_names().iter().filter_map(|name| solver_by_name(name, &options)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_of_a_deadline_ends_sooner_and_keeps_the_cancel_flag() {
+        let flag = Arc::new(AtomicBool::new(false));
+        let options = SolveOptions {
+            time_limit: Some(Duration::from_secs(100)),
+            cancel: Some(Arc::clone(&flag)),
+            ..SolveOptions::default()
+        };
+        let quarter = options.deadline().share(0.25);
+        let left = quarter.remaining().unwrap();
+        assert!(Duration::from_secs(24) < left && left <= Duration::from_secs(25), "{left:?}");
+        assert!(!quarter.reached());
+        flag.store(true, Ordering::Relaxed);
+        assert!(quarter.reached());
+        assert_eq!(Deadline::none().share(0.5).remaining(), None);
+    }
 }

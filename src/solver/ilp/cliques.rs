@@ -16,8 +16,8 @@
 use std::collections::BTreeSet;
 
 use super::model::{Block, Row, TimeIndexed};
-use super::windows::{Windows, clash};
-use crate::model::{Problem, Time};
+use super::windows::{Order, Windows, clash};
+use crate::model::{Problem, TaskId, Time};
 
 /// Largest number of tasks for which the precedence closure is computed (N² bits).
 const MAX_CLOSURE_TASKS: usize = 4_000;
@@ -26,7 +26,7 @@ const MAX_CLIQUE_BLOCKS: usize = 1_500;
 
 /// The clique rows of a model.
 pub(crate) fn clique_rows(model: &TimeIndexed, problem: &Problem, windows: &Windows) -> Vec<Row> {
-    let reach = Reach::new(problem, windows);
+    let reach = Reach::new(problem, &windows.orders);
     let blocks: Vec<&Block> = model.blocks.iter().filter(|b| b.duration > 0).collect();
     if blocks.len() > MAX_CLIQUE_BLOCKS {
         return Vec::new();
@@ -74,14 +74,15 @@ pub(crate) fn clique_rows(model: &TimeIndexed, problem: &Problem, windows: &Wind
     rows
 }
 
-/// The transitive closure of the dependencies and inferred orders, as bit rows.
-struct Reach {
+/// The transitive closure of the dependencies and inferred orders, as bit rows (empty, so
+/// that nothing is ordered, beyond [`MAX_CLOSURE_TASKS`] tasks).
+pub(crate) struct Reach {
     words: usize,
     bits: Vec<u64>,
 }
 
 impl Reach {
-    fn new(problem: &Problem, windows: &Windows) -> Self {
+    pub(crate) fn new(problem: &Problem, orders: &[Order]) -> Self {
         let n = problem.task_count();
         if n > MAX_CLOSURE_TASKS {
             return Self { words: 0, bits: Vec::new() };
@@ -93,7 +94,7 @@ impl Reach {
                 list.extend(problem.successors(t).iter().map(|e| e.task.index()));
             }
         }
-        for o in &windows.orders {
+        for o in orders {
             if let Some(list) = successors.get_mut(o.before.index()) {
                 list.push(o.after.index());
             }
@@ -132,7 +133,12 @@ impl Reach {
 
     /// Whether `a`'s task finishes before `b`'s starts in every schedule.
     fn precedes(&self, a: &Block, b: &Block) -> bool {
-        let (i, j) = (a.task.index(), b.task.index());
+        self.ordered(a.task, b.task)
+    }
+
+    /// Whether `a` finishes before `b` starts in every schedule.
+    pub(crate) fn ordered(&self, a: TaskId, b: TaskId) -> bool {
+        let (i, j) = (a.index(), b.index());
         self.bits.get(i * self.words + j / 64).is_some_and(|w| w >> (j % 64) & 1 == 1)
     }
 }

@@ -285,6 +285,7 @@ mod tests {
     use super::*;
     use crate::bounds::lower_bound;
     use crate::schedule::Schedule;
+    use crate::solver::Deadline;
     use crate::solver::ilp::windows::tests::{instance, schedules};
 
     /// The column values of a schedule, which must fit the model's windows.
@@ -308,7 +309,7 @@ mod tests {
             let problem = instance(seed);
             for schedule in schedules(&problem, seed) {
                 let horizon = schedule.makespan();
-                let windows = Windows::propagate(&problem, horizon, usize::MAX);
+                let windows = Windows::propagate(&problem, horizon, usize::MAX, Some(&Deadline::none()));
                 let lower = lower_bound(&problem).min(horizon);
                 let model = TimeIndexed::build(&problem, &windows, horizon, lower, limits).unwrap();
                 let values = encode(&model, &schedule);
