@@ -40,8 +40,8 @@ impl Propagation<'_> {
     }
 
     /// Tries `hypothesis` on a copy; when the rules refute it, applies `negation` here and
-    /// propagates. Whether the hypothesis was refuted.
-    fn refute(&mut self, hypothesis: impl FnOnce(&mut Self), negation: impl FnOnce(&mut Self)) -> bool {
+    /// propagates. Whether the hypothesis was refuted (what the two steps return is unused).
+    fn refute<A, B>(&mut self, hypothesis: impl FnOnce(&mut Self) -> A, negation: impl FnOnce(&mut Self) -> B) -> bool {
         let mut probe = self.clone();
         hypothesis(&mut probe);
         let holds = probe.fixpoint();
@@ -68,22 +68,8 @@ impl Propagation<'_> {
             // "Starts at `es`" is contained in "ends by `es + longest`" (and "ends at `lf`" in
             // "starts from `lf − longest`"), so refuting the wider hypothesis refutes it.
             let refuted = match end {
-                End::Start => self.refute(
-                    |p| {
-                        p.lower_lf(t, es + longest);
-                    },
-                    |s| {
-                        s.raise_es(t, es + 1);
-                    },
-                ),
-                End::Finish => self.refute(
-                    |p| {
-                        p.raise_es(t, lf - longest);
-                    },
-                    |s| {
-                        s.lower_lf(t, lf - 1);
-                    },
-                ),
+                End::Start => self.refute(|p| p.lower_lf(t, es + longest), |s| s.raise_es(t, es + 1)),
+                End::Finish => self.refute(|p| p.raise_es(t, lf - longest), |s| s.lower_lf(t, lf - 1)),
             };
             if !refuted {
                 return changed;
