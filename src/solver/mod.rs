@@ -202,13 +202,14 @@ impl Deadline {
         self.end.map(|e| e.saturating_duration_since(Instant::now()))
     }
 
-    /// A deadline `fraction` (in `[0, 1]`) of the time left from now, with the same
-    /// cancellation flag (unlimited stays unlimited).
+    /// A deadline `fraction` (clamped to `[0, 1]`; not a number: 1) of the time left from
+    /// now, with the same cancellation flag (unlimited stays unlimited).
     pub fn share(&self, fraction: f64) -> Deadline {
         let now = Instant::now();
         let end = self.end.map(|e| {
             let left = e.saturating_duration_since(now).as_secs_f64() * fraction.clamp(0.0, 1.0);
-            now.checked_add(Duration::from_secs_f64(left)).unwrap_or(e)
+            // A fraction that is not a number keeps the whole time left.
+            Duration::try_from_secs_f64(left).ok().and_then(|d| now.checked_add(d)).unwrap_or(e)
         });
         Deadline { end, cancel: self.cancel.clone() }
     }
@@ -245,6 +246,7 @@ mod tests {
         let left = quarter.remaining().unwrap();
         assert!(Duration::from_secs(24) < left && left <= Duration::from_secs(25), "{left:?}");
         assert!(!quarter.reached());
+        assert!(options.deadline().share(f64::NAN).remaining().unwrap() > Duration::from_secs(99));
         flag.store(true, Ordering::Relaxed);
         assert!(quarter.reached());
         assert_eq!(Deadline::none().share(0.5).remaining(), None);

@@ -37,25 +37,11 @@ pub(crate) fn clique_rows(model: &TimeIndexed, problem: &Problem, windows: &Wind
             || reach.precedes(b, a)
             || (a.node == b.node && clash(problem, a.node, a.task, b.task))
     };
-    let mut order: Vec<usize> = (0..blocks.len()).collect();
-    order.sort_by_key(|&k| (std::cmp::Reverse(blocks.get(k).map_or(0, |b| b.duration)), k));
-    let mut cliques: BTreeSet<Vec<usize>> = BTreeSet::new();
-    for i in 0..blocks.len() {
-        let mut members = vec![i];
-        for &j in &order {
-            let Some(other) = blocks.get(j) else { continue };
-            // `members` starts with the seed itself.
-            if j != i && members.iter().all(|&m| blocks.get(m).is_some_and(|b| incompatible(b, other))) {
-                members.push(j);
-            }
-        }
-        // A clique within one task is the assignment row already.
+    // A clique within one task is the assignment row already.
+    let cliques = greedy_cliques(&blocks, |b| b.duration, incompatible).into_iter().filter(|members| {
         let tasks: BTreeSet<_> = members.iter().filter_map(|&m| blocks.get(m).map(|b| b.task)).collect();
-        if tasks.len() >= 2 {
-            members.sort_unstable();
-            cliques.insert(members);
-        }
-    }
+        tasks.len() >= 2
+    });
     let mut rows = Vec::new();
     for members in cliques {
         let clique: Vec<&Block> = members.iter().filter_map(|&m| blocks.get(m).copied()).collect();
@@ -72,6 +58,32 @@ pub(crate) fn clique_rows(model: &TimeIndexed, problem: &Problem, windows: &Wind
         }
     }
     rows
+}
+
+/// Greedy cliques of `items` under `incompatible`: from each item, the others are added in
+/// order of decreasing `weight` (then position) when incompatible with every member. Each
+/// clique as its sorted positions in `items`, duplicates dropped; O(n² · k) for cliques of
+/// size k.
+pub(crate) fn greedy_cliques<T: Copy>(
+    items: &[T],
+    weight: impl Fn(T) -> Time,
+    incompatible: impl Fn(T, T) -> bool,
+) -> BTreeSet<Vec<usize>> {
+    let mut order: Vec<(usize, T)> = items.iter().copied().enumerate().collect();
+    order.sort_by_key(|&(k, item)| (std::cmp::Reverse(weight(item)), k));
+    let mut cliques = BTreeSet::new();
+    for (seed, &first) in items.iter().enumerate() {
+        let mut members = vec![(seed, first)];
+        for &(k, item) in &order {
+            if k != seed && members.iter().all(|&(_, m)| incompatible(m, item)) {
+                members.push((k, item));
+            }
+        }
+        let mut positions: Vec<usize> = members.into_iter().map(|(k, _)| k).collect();
+        positions.sort_unstable();
+        cliques.insert(positions);
+    }
+    cliques
 }
 
 /// The transitive closure of the dependencies and inferred orders, as bit rows (empty, so

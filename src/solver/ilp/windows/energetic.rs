@@ -19,38 +19,27 @@
 //! disjoint from every member), of three tasks or more (pairs are the disjunction rule's);
 //! O(N² · K) for cliques of size K.
 
-use std::collections::BTreeSet;
-
 use super::{MAX_ENERGETIC, Propagation};
 use crate::model::{Problem, TaskId, Time};
-use crate::solver::ilp::cliques::Reach;
+use crate::solver::ilp::cliques::{Reach, greedy_cliques};
 use crate::solver::ilp::windows::clash;
 
 /// The disjunctive sets of the pinned tasks of each node (`pinned[n]`), in a stable order.
 pub(super) fn disjunctive_sets(problem: &Problem, pinned: &[Vec<TaskId>]) -> Vec<Vec<TaskId>> {
     let reach = Reach::new(problem, &[]);
-    let mut sets = BTreeSet::new();
+    let mut sets = Vec::new();
     for (node, here) in problem.nodes().zip(pinned) {
         if here.len() > MAX_ENERGETIC {
             continue;
         }
         let disjoint = |a: TaskId, b: TaskId| clash(problem, node, a, b) || reach.ordered(a, b) || reach.ordered(b, a);
-        let mut order = here.clone();
-        order.sort_by_key(|&t| (std::cmp::Reverse(problem.min_duration(t)), t));
-        for &seed in here {
-            let mut members = vec![seed];
-            for &t in &order {
-                if t != seed && members.iter().all(|&m| disjoint(m, t)) {
-                    members.push(t);
-                }
-            }
+        for members in greedy_cliques(here, |t| problem.min_duration(t), disjoint) {
             if members.len() >= 3 {
-                members.sort_unstable();
-                sets.insert(members);
+                sets.push(members.iter().filter_map(|&k| here.get(k).copied()).collect());
             }
         }
     }
-    sets.into_iter().collect()
+    sets
 }
 
 /// A pinned task using the dimension: its window, duration and demand.
@@ -88,7 +77,7 @@ impl Propagation<'_> {
                     .iter()
                     .filter_map(|&task| {
                         let q = problem.demand(task).get(r).copied().unwrap_or(0);
-                        (q > 0).then(|| User { task, es: self.es(task), lf: self.lf(task), d: self.d(task), q })
+                        (q > 0).then(|| self.user(task, q))
                     })
                     .collect();
                 if users.len() > MAX_ENERGETIC {
@@ -98,13 +87,15 @@ impl Propagation<'_> {
             }
         }
         for set in &fixed.disjunctive {
-            let users: Vec<User> = set
-                .iter()
-                .map(|&task| User { task, es: self.es(task), lf: self.lf(task), d: self.d(task), q: 1 })
-                .collect();
+            let users: Vec<User> = set.iter().map(|&task| self.user(task, 1)).collect();
             changed |= self.energetic_on(&users, 1)?;
         }
         Some(changed)
+    }
+
+    /// A task as it stands now, with demand `q`.
+    fn user(&self, task: TaskId, q: u64) -> User {
+        User { task, es: self.es(task), lf: self.lf(task), d: self.d(task), q }
     }
 
     /// The rule on one node and dimension of capacity `cap`.
@@ -119,25 +110,26 @@ impl Propagation<'_> {
         let ends = points(|u| [u.lf, u.es + u.d, u.lf.saturating_sub(u.d)]);
         self.work += (2 * starts.len() * ends.len() * users.len()) as u64;
         let mut changed = false;
-        let mut least = vec![0u64; users.len()];
+        // Per task, its time inside `[a, b)` placed as early and as late as it can.
+        let mut parts = vec![(0, 0); users.len()];
         for &a in &starts {
             for &b in ends.iter().filter(|&&b| b > a) {
                 let mut energy: u64 = 0;
-                for (slot, u) in least.iter_mut().zip(users) {
-                    *slot = u.earliest_part(a, b).min(u.latest_part(a, b)).saturating_mul(u.q);
-                    energy = energy.saturating_add(*slot);
+                for (part, u) in parts.iter_mut().zip(users) {
+                    *part = (u.earliest_part(a, b), u.latest_part(a, b));
+                    energy = energy.saturating_add(part.0.min(part.1).saturating_mul(u.q));
                 }
                 let room = cap.saturating_mul(b - a);
                 if energy > room {
                     return None;
                 }
-                for (&own, u) in least.iter().zip(users) {
+                for (&(early, late), u) in parts.iter().zip(users) {
                     // Ticks the task may spend inside `[a, b)` beside the others' least work.
-                    let free = (room - (energy - own)) / u.q;
-                    if u.earliest_part(a, b) > free {
+                    let free = (room - (energy - early.min(late).saturating_mul(u.q))) / u.q;
+                    if early > free {
                         changed |= self.raise_es(u.task, b - free);
                     }
-                    if u.latest_part(a, b) > free {
+                    if late > free {
                         changed |= self.lower_lf(u.task, a + free);
                     }
                 }
