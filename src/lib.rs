@@ -87,6 +87,7 @@ pub mod io;
 pub mod model;
 pub mod profile;
 pub mod render;
+pub mod rng;
 pub mod schedule;
 pub mod solver;
 pub mod verify;

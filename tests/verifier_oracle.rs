@@ -5,7 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
-use dagplan::generate::{Generator, SplitMix64};
+use dagplan::generate::Generator;
+use dagplan::rng::SplitMix64;
 use dagplan::solver::heuristic_solvers;
 use dagplan::{Assignment, NodeId, Problem, Schedule, TaskId};
 use proptest::prelude::*;

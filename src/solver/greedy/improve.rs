@@ -15,8 +15,8 @@
 use std::cmp::Reverse;
 
 use super::sgs::{Policy, UNPLACED, serial};
-use crate::generate::SplitMix64;
 use crate::model::{NodeId, Problem, TaskId, Time};
+use crate::rng::SplitMix64;
 use crate::schedule::Assignment;
 
 /// Makespan of per-task assignments.

@@ -78,8 +78,8 @@ pub use priority::Rule;
 pub use sgs::Policy;
 
 use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions};
-use crate::generate::SplitMix64;
 use crate::model::Problem;
+use crate::rng::SplitMix64;
 use crate::schedule::{Assignment, Schedule};
 use sgs::UNPLACED;
 

@@ -10,9 +10,9 @@
 
 use std::fmt;
 
-use crate::generate::SplitMix64;
 use crate::graph::{Cpm, longest_path_to_end};
 use crate::model::{Problem, Time};
+use crate::rng::SplitMix64;
 
 /// A priority rule (see the [greedy module docs](super)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

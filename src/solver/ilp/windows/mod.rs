@@ -423,7 +423,8 @@ impl<'a> Propagation<'a> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::generate::{Generator, SplitMix64};
+    use crate::generate::Generator;
+    use crate::rng::SplitMix64;
     use crate::schedule::Schedule;
     use crate::solver::{Dp, Scheduler, serial_schedule};
 
