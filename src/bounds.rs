@@ -45,6 +45,16 @@ pub fn lower_bound(problem: &Problem) -> Time {
     LowerBounds::compute(problem).best()
 }
 
+/// A proof that no schedule meets every deadline, if the critical path method finds one:
+/// a task whose earliest finish (from release dates, `now`, fixed tasks and its
+/// predecessors) comes after the latest finish the deadlines allow, with both times.
+pub fn deadline_conflict(problem: &Problem) -> Option<(crate::TaskId, Time, Time)> {
+    if !problem.has_deadlines() && !problem.has_fixed_tasks() {
+        return None;
+    }
+    Cpm::analyze(problem).deadline_conflict()
+}
+
 /// The least energy (`duration × demand`) the task needs in dimension `r` over its nodes.
 fn min_energy(problem: &Problem, task: crate::TaskId, r: usize) -> u128 {
     let demand = u128::from(problem.demand(task).get(r).copied().unwrap_or(0));

@@ -53,7 +53,9 @@ pub fn longest_path_to_end(
     tail
 }
 
-/// For each task, the longest path from the start of the DAG to its start ("head").
+/// For each task, the longest path from the start of the DAG to its start ("head"), no
+/// earlier than the time rules allow the task ([`Problem::not_before`]: its release date,
+/// `now`, or its fixed start).
 pub fn longest_path_from_start(
     problem: &Problem,
     duration: impl Fn(TaskId) -> Time,
@@ -70,12 +72,48 @@ pub fn longest_path_from_start(
                 before.saturating_add(duration(e.task)).saturating_add(delay(e.task, back))
             })
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .max(problem.not_before(t));
         if let Some(slot) = head.get_mut(t.index()) {
             *slot = start;
         }
     }
     head
+}
+
+/// For each task, the latest finish its own deadline and those of the tasks after it allow
+/// (`Time::MAX` when no deadline constrains it; a fixed task's finish counts as a deadline): the deadline pass of CPM, backwards over the
+/// DAG with the same durations and delays as the heads.
+pub fn latest_finish_by_deadlines(
+    problem: &Problem,
+    duration: impl Fn(TaskId) -> Time,
+    delay: impl Fn(TaskId, Edge) -> Time,
+) -> Vec<Time> {
+    let mut due = vec![Time::MAX; problem.task_count()];
+    if !problem.has_deadlines() && !problem.has_fixed_tasks() {
+        return due;
+    }
+    for &t in problem.topological_order().iter().rev() {
+        let by_successors = problem
+            .successors(t)
+            .iter()
+            .map(|&e| {
+                let after = due.get(e.task.index()).copied().unwrap_or(Time::MAX);
+                if after == Time::MAX {
+                    return Time::MAX;
+                }
+                after.saturating_sub(duration(e.task)).saturating_sub(delay(t, e))
+            })
+            .min()
+            .unwrap_or(Time::MAX);
+        // A fixed task finishes where it is fixed: that is a deadline, too.
+        let fixed = problem.fixed(t).map(|f| f.start.saturating_add(duration(t)));
+        let own = problem.deadline(t).into_iter().chain(fixed).min().unwrap_or(Time::MAX);
+        if let Some(slot) = due.get_mut(t.index()) {
+            *slot = by_successors.min(own);
+        }
+    }
+    due
 }
 
 /// Critical path analysis of a problem's relaxation (see the [module docs](self)).
@@ -95,6 +133,7 @@ pub struct Cpm {
     length: Time,
     deadline: Time,
     path: Vec<TaskId>,
+    due: Vec<Time>,
 }
 
 impl Cpm {
@@ -126,7 +165,8 @@ impl Cpm {
         let latest_start: Vec<Time> =
             problem.tasks().map(|t| deadline.saturating_sub(tail.get(t.index()).copied().unwrap_or(0))).collect();
         let path = critical_path(problem, &earliest_start, &tail, length, dur, delay);
-        Self { duration, earliest_start, latest_start, length, deadline, path }
+        let due = latest_finish_by_deadlines(problem, dur, delay);
+        Self { duration, earliest_start, latest_start, length, deadline, path, due }
     }
 
     /// The critical path length: no schedule is shorter.
@@ -149,9 +189,13 @@ impl Cpm {
         self.earliest_start(task).saturating_add(self.duration(task))
     }
 
-    /// Latest start of a task that still meets the deadline.
+    /// Latest start of a task that still meets the deadline (and every task deadline).
     pub fn latest_start(&self, task: TaskId) -> Time {
-        self.latest_start.get(task.index()).copied().unwrap_or(0)
+        let by_deadline = self.latest_start.get(task.index()).copied().unwrap_or(0);
+        match self.due(task) {
+            Some(due) => by_deadline.min(due.saturating_sub(self.duration(task))),
+            None => by_deadline,
+        }
     }
 
     /// Latest finish of a task that still meets the deadline.
@@ -177,6 +221,23 @@ impl Cpm {
     /// All tasks with zero slack, in id order.
     pub fn critical_tasks(&self) -> Vec<TaskId> {
         (0..self.earliest_start.len() as u32).map(TaskId).filter(|&t| self.is_critical(t)).collect()
+    }
+
+    /// The latest finish the task's deadline and the deadlines after it allow (`None` when
+    /// none constrains it). [`latest_finish`](Self::latest_finish) and the slack already
+    /// include it.
+    pub fn due(&self, task: TaskId) -> Option<Time> {
+        self.due.get(task.index()).copied().filter(|&d| d != Time::MAX)
+    }
+
+    /// A task whose earliest finish comes after the latest finish the deadlines allow, with
+    /// both times: a proof that no schedule meets every deadline.
+    pub fn deadline_conflict(&self) -> Option<(TaskId, Time, Time)> {
+        (0..self.due.len() as u32).map(TaskId).find_map(|t| {
+            let due = self.due(t)?;
+            let finish = self.earliest_finish(t);
+            (finish > due).then_some((t, finish, due))
+        })
     }
 
     /// One longest path, from its first task to its last (ties broken by smallest id).

@@ -92,16 +92,18 @@ pub mod schedule;
 pub mod solver;
 pub mod verify;
 
-pub use bounds::{LowerBounds, lower_bound};
+pub use bounds::{LowerBounds, deadline_conflict, lower_bound};
 pub use graph::Cpm;
 pub use model::{
-    DelayedDependency, DependencySpec, Edge, ModelError, NodeId, NodeSpec, Problem, ProblemSpec, Shortfall, TaskId,
-    TaskSpec, Time,
+    DelayedDependency, DependencySpec, Edge, Fixed, FixedLoad, FixedSpec, ModelError, NodeGap, NodeId, NodeSpec,
+    Problem, ProblemSpec, Shortfall, TaskId, TaskSpec, Time, Window, WindowSpec,
 };
 pub use schedule::{Assignment, Schedule, ScheduleError};
 #[cfg(feature = "ilp")]
 pub use solver::Ilp;
-pub use solver::{CriticalPath, Dp, Greedy, Scheduler, Solution, SolveError, SolveOptions, Stats, Status, Topological};
+pub use solver::{
+    CriticalPath, Dp, Greedy, MissedDeadline, Scheduler, Solution, SolveError, SolveOptions, Stats, Status, Topological,
+};
 pub use verify::Violation;
 
 /// The README's Rust examples, run as doc tests so they stay true.

@@ -11,6 +11,10 @@
 //! 5. at every instant and in every dimension, the tasks running on a node use at most its
 //!    capacity. Intervals are half-open `[start, finish)`: a task finishing at `t` frees its
 //!    demand for one starting at `t`, and a zero-length task uses nothing.
+//! 6. the time rules: a fixed task runs exactly where and when it is fixed; no task starts
+//!    before its release date, and no task that is not fixed before the plan's start `now`;
+//!    no task finishes after its deadline; no task runs during a downtime window of its node
+//!    (`[start, finish)` meets `[from, to)`; a zero-length task runs at the instant `start`).
 //!
 //! O(n log n + dependencies) time for n assignments; arithmetic is done in `u128`, so any
 //! `u64` schedule is checked without overflow.
@@ -110,6 +114,61 @@ pub enum Violation {
         /// The tasks running then, by name.
         tasks: Vec<String>,
     },
+    /// A fixed task is not where or when it is fixed.
+    FixedMoved {
+        /// The task.
+        task: String,
+        /// The node it is fixed on.
+        fixed_node: String,
+        /// The start it is fixed at.
+        fixed_start: Time,
+        /// The node it was given.
+        node: String,
+        /// The start it was given.
+        start: Time,
+    },
+    /// A task starts before its release date.
+    BeforeRelease {
+        /// The task.
+        task: String,
+        /// Its release date.
+        release: Time,
+        /// Its start.
+        start: Time,
+    },
+    /// A task that is not fixed starts before the plan's start `now`.
+    BeforeNow {
+        /// The task.
+        task: String,
+        /// The plan's start.
+        now: Time,
+        /// Its start.
+        start: Time,
+    },
+    /// A task finishes after its deadline.
+    AfterDeadline {
+        /// The task.
+        task: String,
+        /// Its deadline.
+        deadline: Time,
+        /// Its finish.
+        finish: Time,
+    },
+    /// A task runs while its node is unavailable.
+    DuringDowntime {
+        /// The task.
+        task: String,
+        /// The node.
+        node: String,
+        /// The task's start.
+        start: Time,
+        /// The task's finish.
+        finish: Time,
+        /// The downtime window's start.
+        from: Time,
+        /// The downtime window's end.
+        to: Time,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -133,6 +192,22 @@ impl fmt::Display for Violation {
                 f,
                 "node `{node}` uses {used} {resource} at time {time}, capacity {capacity} (running: {})",
                 tasks.join(", ")
+            ),
+            Self::FixedMoved { task, fixed_node, fixed_start, node, start } => {
+                write!(f, "task `{task}` is fixed on `{fixed_node}` at {fixed_start} but runs on `{node}` from {start}")
+            }
+            Self::BeforeRelease { task, release, start } => {
+                write!(f, "task `{task}` starts at {start}, before its release {release}")
+            }
+            Self::BeforeNow { task, now, start } => {
+                write!(f, "task `{task}` starts at {start}, before the plan's start (now = {now})")
+            }
+            Self::AfterDeadline { task, deadline, finish } => {
+                write!(f, "task `{task}` finishes at {finish}, after its deadline {deadline}")
+            }
+            Self::DuringDowntime { task, node, start, finish, from, to } => write!(
+                f,
+                "task `{task}` runs [{start}, {finish}) on `{node}`, which is unavailable over [{from}, {to})"
             ),
         }
     }
@@ -220,7 +295,54 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<Violatio
     // Rule 5: capacity, by a sweep over start and finish events per node.
     check_capacity(problem, &placed, &mut violations);
 
+    // Rule 6: the time rules.
+    check_time_rules(problem, &placed, &mut violations);
+
     if violations.is_empty() { Ok(()) } else { Err(violations) }
+}
+
+fn check_time_rules(problem: &Problem, placed: &[&Assignment], violations: &mut Vec<Violation>) {
+    let name = |t: TaskId| problem.task_name(t).to_owned();
+    for a in placed {
+        let fixed = problem.fixed(a.task);
+        if let Some(f) = fixed {
+            if f.node != a.node || f.start != a.start {
+                violations.push(Violation::FixedMoved {
+                    task: name(a.task),
+                    fixed_node: problem.node_name(f.node).to_owned(),
+                    fixed_start: f.start,
+                    node: problem.node_name(a.node).to_owned(),
+                    start: a.start,
+                });
+            }
+        }
+        let release = problem.release(a.task);
+        if a.start < release {
+            violations.push(Violation::BeforeRelease { task: name(a.task), release, start: a.start });
+        }
+        if fixed.is_none() && a.start < problem.now() {
+            violations.push(Violation::BeforeNow { task: name(a.task), now: problem.now(), start: a.start });
+        }
+        if let Some(deadline) = problem.deadline(a.task) {
+            if a.finish > deadline {
+                violations.push(Violation::AfterDeadline { task: name(a.task), deadline, finish: a.finish });
+            }
+        }
+        // A task occupies [start, finish), or the instant `start` when it has no length.
+        let end = u128::from(a.finish).max(u128::from(a.start) + 1);
+        for w in problem.unavailable(a.node) {
+            if u128::from(a.start) < u128::from(w.to) && u128::from(w.from) < end {
+                violations.push(Violation::DuringDowntime {
+                    task: name(a.task),
+                    node: problem.node_name(a.node).to_owned(),
+                    start: a.start,
+                    finish: a.finish,
+                    from: w.from,
+                    to: w.to,
+                });
+            }
+        }
+    }
 }
 
 fn check_capacity(problem: &Problem, placed: &[&Assignment], violations: &mut Vec<Violation>) {

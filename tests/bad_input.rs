@@ -493,3 +493,181 @@ fn unknown_extension_and_non_utf8_benchmark_file() {
     std::fs::remove_file(&bad).ok();
     assert!(matches!(e, ParseError::Syntax { line: 2, column: 3, .. }), "{e:?}");
 }
+
+// ---- Time rules: release dates, deadlines, fixed tasks, downtime, `now` (issue 14) ----
+
+/// A two-node cluster where `n2` is down over [10, 20), with these tasks and this `now`.
+fn live(tasks: &str, now: u64) -> String {
+    format!(
+        r#"{{"now": {now}, "nodes": [{{"name": "n1", "capacity": {{"cpu": 4}}}},
+            {{"name": "n2", "capacity": {{"cpu": 2}}, "unavailable": [{{"from": 10, "to": 20}}]}}],
+            "tasks": {tasks}}}"#
+    )
+}
+
+#[test]
+fn downtime_window_empty_or_reversed() {
+    let text = r#"{"nodes": [{"name": "n1", "unavailable": [{"from": 5, "to": 5}]}], "tasks": []}"#;
+    let (e, m) = invalid(text);
+    assert_eq!(e, ModelError::EmptyWindow { node: "n1".into(), from: 5, to: 5 });
+    assert!(m.contains("`n1`") && m.contains("[5, 5)"), "{m}");
+    let (e, _) = invalid(&text.replace(r#""to": 5"#, r#""to": 3"#));
+    assert!(matches!(e, ModelError::EmptyWindow { from: 5, to: 3, .. }), "{e}");
+}
+
+#[test]
+fn downtime_window_with_unknown_or_missing_fields() {
+    let (_, m) = syntax(r#"{"nodes": [{"name": "n1", "unavailable": [{"from": 1, "until": 5}]}], "tasks": []}"#);
+    assert!(m.contains("until"), "{m}");
+    let (_, m) = syntax(r#"{"nodes": [{"name": "n1", "unavailable": [{"from": 1}]}], "tasks": []}"#);
+    assert!(m.contains("to"), "{m}");
+    let (_, m) = syntax(r#"{"now": -1, "nodes": [], "tasks": []}"#);
+    assert!(m.contains("-1") || m.contains("invalid value"), "{m}");
+}
+
+#[test]
+fn fixed_on_an_unknown_node() {
+    let (e, m) = invalid(&live(r#"[{"name": "a", "duration": 5, "fixed": {"node": "n9", "start": 0}}]"#, 0));
+    assert_eq!(e, ModelError::UnknownNode { task: "a".into(), node: "n9".into() });
+    assert!(m.contains("`a`") && m.contains("`n9`"), "{m}");
+}
+
+#[test]
+fn fixed_on_an_ineligible_node() {
+    let (e, m) =
+        invalid(&live(r#"[{"name": "a", "duration": 5, "nodes": ["n1"], "fixed": {"node": "n2", "start": 0}}]"#, 0));
+    assert_eq!(e, ModelError::FixedOnIneligibleNode { task: "a".into(), node: "n2".into() });
+    assert!(m.contains("`a`") && m.contains("`n2`"), "{m}");
+}
+
+#[test]
+fn fixed_on_a_node_too_small() {
+    let (e, m) = invalid(&live(
+        r#"[{"name": "a", "duration": 5, "demand": {"cpu": 3}, "fixed": {"node": "n2", "start": 0}}]"#,
+        0,
+    ));
+    assert_eq!(
+        e,
+        ModelError::FixedNodeTooSmall {
+            task: "a".into(),
+            node: "n2".into(),
+            resource: "cpu".into(),
+            demand: 3,
+            capacity: 2
+        }
+    );
+    assert!(m.contains("`a`") && m.contains("`n2`") && m.contains("2 cpu") && m.contains('3'), "{m}");
+}
+
+#[test]
+fn fixed_during_downtime() {
+    let (e, m) = invalid(&live(r#"[{"name": "a", "duration": 5, "fixed": {"node": "n2", "start": 8}}]"#, 0));
+    assert_eq!(
+        e,
+        ModelError::FixedDuringDowntime { task: "a".into(), node: "n2".into(), start: 8, finish: 13, from: 10, to: 20 }
+    );
+    assert!(m.contains("`a`") && m.contains("[8, 13)") && m.contains("[10, 20)"), "{m}");
+    // A task of zero duration at an instant of the window runs during it, too.
+    let (e, _) = invalid(&live(r#"[{"name": "z", "duration": 0, "fixed": {"node": "n2", "start": 10}}]"#, 0));
+    assert!(matches!(e, ModelError::FixedDuringDowntime { start: 10, finish: 10, .. }), "{e}");
+    // Right before and right after the window are fine.
+    let fine = r#"[{"name": "a", "duration": 10, "fixed": {"node": "n2", "start": 0}},
+                   {"name": "b", "duration": 0, "fixed": {"node": "n2", "start": 20}}]"#;
+    assert!(read_json_str(&live(fine, 0)).is_ok());
+}
+
+#[test]
+fn fixed_tasks_over_capacity_together() {
+    let (e, m) = invalid(&live(
+        r#"[{"name": "a", "duration": 5, "demand": {"cpu": 3}, "fixed": {"node": "n1", "start": 0}},
+            {"name": "b", "duration": 5, "demand": {"cpu": 2}, "fixed": {"node": "n1", "start": 4}}]"#,
+        0,
+    ));
+    let ModelError::FixedOverCapacity(load) = &e else { panic!("{e}") };
+    assert_eq!(
+        (load.node.as_str(), load.resource.as_str(), load.time, load.used, load.capacity),
+        ("n1", "cpu", 4, 5, 4)
+    );
+    assert_eq!(load.tasks, ["a", "b"]);
+    assert!(m.contains("`n1`") && m.contains("5 cpu") && m.contains("time 4") && m.contains("a, b"), "{m}");
+}
+
+#[test]
+fn fixed_before_its_release_or_after_its_deadline() {
+    let (e, m) =
+        invalid(&live(r#"[{"name": "a", "duration": 5, "release": 7, "fixed": {"node": "n1", "start": 3}}]"#, 0));
+    assert_eq!(e, ModelError::FixedBeforeRelease { task: "a".into(), start: 3, release: 7 });
+    assert!(m.contains("`a`") && m.contains('3') && m.contains('7'), "{m}");
+    let (e, m) =
+        invalid(&live(r#"[{"name": "a", "duration": 5, "deadline": 6, "fixed": {"node": "n1", "start": 3}}]"#, 0));
+    assert_eq!(e, ModelError::FixedAfterDeadline { task: "a".into(), finish: 8, deadline: 6 });
+    assert!(m.contains("`a`") && m.contains('8') && m.contains('6'), "{m}");
+}
+
+#[test]
+fn deadline_before_release_plus_shortest_duration() {
+    let (e, m) =
+        invalid(&live(r#"[{"name": "a", "duration": 9, "durations": {"n2": 6}, "release": 20, "deadline": 25}]"#, 0));
+    assert_eq!(e, ModelError::DeadlineTooEarly { task: "a".into(), earliest: 20, shortest: 6, deadline: 25 });
+    assert!(m.contains("`a`") && m.contains("25") && m.contains("20") && m.contains('6'), "{m}");
+    // `now` counts like a release for tasks that are not fixed.
+    let (e, _) = invalid(&live(r#"[{"name": "a", "duration": 5, "deadline": 33}]"#, 30));
+    assert_eq!(e, ModelError::DeadlineTooEarly { task: "a".into(), earliest: 30, shortest: 5, deadline: 33 });
+}
+
+#[test]
+fn window_too_short_on_every_eligible_node() {
+    // n2 is down over [10, 20): between 5 and 24 it is free for 5 and 4 ticks, not 6.
+    let (e, m) = invalid(&live(r#"[{"name": "a", "duration": 6, "nodes": ["n2"], "release": 5, "deadline": 24}]"#, 0));
+    let ModelError::NoRoomBeforeDeadline { task, earliest, deadline, gaps } = &e else { panic!("{e}") };
+    assert_eq!((task.as_str(), *earliest, *deadline), ("a", 5, 24));
+    assert_eq!(gaps, &[dagplan::NodeGap { node: "n2".into(), duration: 6, longest: 5 }]);
+    assert!(m.contains("`a`") && m.contains("`n2`") && m.contains("needs 6") && m.contains("at most 5"), "{m}");
+    // Eligible on n1 too, it fits there.
+    assert!(read_json_str(&live(r#"[{"name": "a", "duration": 6, "release": 5, "deadline": 24}]"#, 0)).is_ok());
+}
+
+#[test]
+fn fixed_task_breaking_a_dependency() {
+    // Both fixed: b starts before a finishes.
+    let (e, m) = invalid(&live(
+        r#"[{"name": "a", "duration": 5, "fixed": {"node": "n1", "start": 0}},
+            {"name": "b", "duration": 5, "after": ["a"], "fixed": {"node": "n1", "start": 4}}]"#,
+        0,
+    ));
+    assert_eq!(
+        e,
+        ModelError::FixedBreaksDependency { task: "b".into(), start: 4, dependency: "a".into(), earliest: 5 }
+    );
+    assert!(m.contains("`b`") && m.contains("`a`") && m.contains('4') && m.contains('5'), "{m}");
+    // Across nodes the transfer delay counts.
+    let (e, _) = invalid(&live(
+        r#"[{"name": "a", "duration": 5, "fixed": {"node": "n1", "start": 0}},
+            {"name": "b", "duration": 5, "after": [{"task": "a", "delay": 3}], "fixed": {"node": "n2", "start": 20}},
+            {"name": "c", "duration": 1, "after": [{"task": "a", "delay": 3}], "fixed": {"node": "n2", "start": 7}}]"#,
+        0,
+    ));
+    assert_eq!(
+        e,
+        ModelError::FixedBreaksDependency { task: "c".into(), start: 7, dependency: "a".into(), earliest: 8 }
+    );
+    // A dependency that is not fixed starts no earlier than `now`.
+    let (e, _) = invalid(&live(
+        r#"[{"name": "a", "duration": 5}, {"name": "b", "duration": 5, "after": ["a"], "fixed": {"node": "n1", "start": 12}}]"#,
+        10,
+    ));
+    assert_eq!(
+        e,
+        ModelError::FixedBreaksDependency { task: "b".into(), start: 12, dependency: "a".into(), earliest: 15 }
+    );
+}
+
+#[test]
+fn release_and_fixed_times_that_overflow() {
+    let max = u64::MAX;
+    let (e, _) =
+        invalid(&live(&format!(r#"[{{"name": "a", "duration": 5, "fixed": {{"node": "n1", "start": {max}}}}}]"#), 0));
+    assert!(matches!(e, ModelError::Overflow { .. }), "{e}");
+    let (e, _) = invalid(&live(&format!(r#"[{{"name": "a", "duration": 5, "release": {}}}]"#, max - 2), 0));
+    assert!(matches!(e, ModelError::Overflow { .. }), "{e}");
+}

@@ -61,6 +61,7 @@ impl TryFrom<ProblemSpec> for Problem {
             tasks: cycle.iter().map(|t| task_names.get(t.index()).cloned().unwrap_or_default()).collect(),
         })?;
 
+        let timing = super::check_timing::read_timing(&spec, &node_index)?;
         let mut problem = Problem {
             resources,
             node_names,
@@ -76,8 +77,11 @@ impl TryFrom<ProblemSpec> for Problem {
             task_index,
             node_index,
             horizon: 0,
+            timing,
         };
+        super::check_timing::check_fixed_tasks(&problem)?;
         problem.min_duration = min_durations(&problem)?;
+        super::check_timing::check_timing(&problem)?;
         problem.horizon = horizon(&problem)?;
         Ok(problem)
     }
@@ -262,7 +266,7 @@ fn min_durations(problem: &Problem) -> Result<Vec<Time>, ModelError> {
 /// which keeps validation near O(tasks) on large clusters instead of O(tasks × nodes).
 fn duration_range(problem: &Problem, task: TaskId) -> Option<(Time, Time)> {
     let placement = problem.placement.get(task.index())?;
-    if placement.only.is_some() {
+    if placement.only.is_some() || problem.fixed(task).is_some() {
         let mut range: Option<(Time, Time)> = None;
         for (_, d) in problem.options(task) {
             range = Some(range.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d))));
@@ -327,12 +331,14 @@ fn no_fit_error(problem: &Problem, task: TaskId) -> ModelError {
     ModelError::FitsNoNode { task: name, shortfalls }
 }
 
-/// Sum of longest durations and all delays, with headroom for one more duration.
+/// The latest time rule (`now`, a release, a fixed finish or the end of a downtime window),
+/// plus the sum of longest durations and all delays, with headroom for one more duration.
+/// After the latest time rule every node is free, so a list schedule ends by then.
 fn horizon(problem: &Problem) -> Result<Time, ModelError> {
     let overflow = || ModelError::Overflow {
         what: "the sum of all task durations and transfer delays exceeds the largest representable time".into(),
     };
-    let mut total: Time = 0;
+    let mut total: Time = problem.latest_time_rule();
     let mut longest: Time = 0;
     for t in problem.tasks() {
         let max = duration_range(problem, t).map_or(0, |(_, hi)| hi);

@@ -109,6 +109,163 @@ pub enum ModelError {
         /// What overflowed.
         what: String,
     },
+    /// A node's downtime window is empty or reversed (`from` must be before `to`).
+    #[error("node `{node}` is unavailable over [{from}, {to}), which is empty: `from` must be before `to`")]
+    EmptyWindow {
+        /// The node.
+        node: String,
+        /// The window's start.
+        from: u64,
+        /// The window's end.
+        to: u64,
+    },
+    /// A task is fixed on a node it may not run on (eligibility list).
+    #[error("task `{task}` is fixed on node `{node}`, which is not among its eligible nodes")]
+    FixedOnIneligibleNode {
+        /// The task.
+        task: String,
+        /// The node.
+        node: String,
+    },
+    /// A task is fixed on a node too small for it.
+    #[error("task `{task}` is fixed on node `{node}`, which has {capacity} {resource} of the {demand} it needs")]
+    FixedNodeTooSmall {
+        /// The task.
+        task: String,
+        /// The node.
+        node: String,
+        /// A dimension in which the node is too small.
+        resource: String,
+        /// The task's demand there.
+        demand: u64,
+        /// The node's capacity there.
+        capacity: u64,
+    },
+    /// A fixed task starts before its release date.
+    #[error("task `{task}` is fixed to start at {start}, before its release {release}")]
+    FixedBeforeRelease {
+        /// The task.
+        task: String,
+        /// Its fixed start.
+        start: u64,
+        /// Its release date.
+        release: u64,
+    },
+    /// A fixed task finishes after its deadline.
+    #[error("task `{task}` is fixed to finish at {finish}, after its deadline {deadline}")]
+    FixedAfterDeadline {
+        /// The task.
+        task: String,
+        /// Its finish where it is fixed.
+        finish: u64,
+        /// Its deadline.
+        deadline: u64,
+    },
+    /// A fixed task runs while its node is unavailable.
+    #[error(
+        "task `{task}` is fixed on node `{node}` over [{start}, {finish}), but the node is unavailable over [{from}, {to})"
+    )]
+    FixedDuringDowntime {
+        /// The task.
+        task: String,
+        /// The node.
+        node: String,
+        /// The task's start.
+        start: u64,
+        /// The task's finish.
+        finish: u64,
+        /// The downtime window's start.
+        from: u64,
+        /// The downtime window's end.
+        to: u64,
+    },
+    /// The fixed tasks on a node need more than its capacity at some instant.
+    #[error(
+        "the tasks fixed on node `{}` need {} {} at time {}, more than its capacity {} (running: {})",
+        .0.node, .0.used, .0.resource, .0.time, .0.capacity, .0.tasks.join(", ")
+    )]
+    FixedOverCapacity(Box<FixedLoad>),
+    /// A fixed task starts before one of its dependencies can finish (plus the transfer delay
+    /// when both are fixed on different nodes).
+    #[error(
+        "task `{task}` is fixed to start at {start}, but its dependency `{dependency}` lets it start at {earliest} at the earliest"
+    )]
+    FixedBreaksDependency {
+        /// The fixed task.
+        task: String,
+        /// Its fixed start.
+        start: u64,
+        /// The dependency.
+        dependency: String,
+        /// The earliest start the dependency allows.
+        earliest: u64,
+    },
+    /// A deadline comes before the task's earliest start (release date, or `now`) plus its
+    /// shortest duration.
+    #[error(
+        "task `{task}` cannot finish by its deadline {deadline}: it starts at {earliest} at the earliest and takes at least {shortest}"
+    )]
+    DeadlineTooEarly {
+        /// The task.
+        task: String,
+        /// Its earliest start: the later of its release and `now`.
+        earliest: u64,
+        /// Its shortest duration over the nodes it can run on.
+        shortest: u64,
+        /// Its deadline.
+        deadline: u64,
+    },
+    /// Between its earliest start and its deadline, no eligible node is available long
+    /// enough for the task (downtime leaves only shorter gaps).
+    #[error(
+        "task `{task}` fits no eligible node between {earliest} and its deadline {deadline}: {}",
+        gap_text(.gaps)
+    )]
+    NoRoomBeforeDeadline {
+        /// The task.
+        task: String,
+        /// Its earliest start.
+        earliest: u64,
+        /// Its deadline.
+        deadline: u64,
+        /// Per node it can run on: its duration there and the longest gap.
+        gaps: Vec<NodeGap>,
+    },
+}
+
+/// Fixed tasks overloading their node (see [`ModelError::FixedOverCapacity`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedLoad {
+    /// The node.
+    pub node: String,
+    /// The dimension.
+    pub resource: String,
+    /// The first instant of the overload.
+    pub time: u64,
+    /// The fixed tasks' total demand then.
+    pub used: u128,
+    /// The node's capacity.
+    pub capacity: u64,
+    /// The fixed tasks running then, by name.
+    pub tasks: Vec<String>,
+}
+
+/// One node's room for a task before its deadline (see [`ModelError::NoRoomBeforeDeadline`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeGap {
+    /// The node.
+    pub node: String,
+    /// The task's duration there.
+    pub duration: u64,
+    /// The longest stretch free of downtime in the task's window.
+    pub longest: u64,
+}
+
+fn gap_text(gaps: &[NodeGap]) -> String {
+    gaps.iter()
+        .map(|g| format!("`{}` needs {} but is free for at most {}", g.node, g.duration, g.longest))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// One node's reason for rejecting a task (see [`ModelError::FitsNoNode`]).

@@ -9,15 +9,18 @@
 //! into the problem's vectors in input order; names live only at the boundary.
 
 mod build;
+mod check_timing;
 mod error;
 mod spec;
+mod timing;
 
 use std::collections::HashMap;
 
 use petgraph::graph::NodeIndex;
 
-pub use error::{ModelError, Shortfall};
-pub use spec::{DelayedDependency, DependencySpec, NodeSpec, ProblemSpec, TaskSpec};
+pub use error::{FixedLoad, ModelError, NodeGap, Shortfall};
+pub use spec::{DelayedDependency, DependencySpec, FixedSpec, NodeSpec, ProblemSpec, TaskSpec, WindowSpec};
+pub use timing::{Fixed, Window};
 
 /// Time in ticks (the unit is the user's: seconds, minutes, ...).
 pub type Time = u64;
@@ -95,6 +98,7 @@ pub struct Problem {
     task_index: HashMap<String, TaskId>,
     node_index: HashMap<String, NodeId>,
     horizon: Time,
+    timing: timing::Timing,
 }
 
 impl Problem {
@@ -115,6 +119,7 @@ impl Problem {
             task_index: HashMap::new(),
             node_index: HashMap::new(),
             horizon: 0,
+            timing: timing::Timing::default(),
         }
     }
 
@@ -203,9 +208,9 @@ impl Problem {
     }
 
     /// The task's duration on the node, or `None` when it cannot run there (not eligible,
-    /// or does not fit).
+    /// does not fit, or [fixed](Self::fixed) on another node).
     pub fn duration_on(&self, task: TaskId, node: NodeId) -> Option<Time> {
-        if !self.is_eligible(task, node) || !self.fits(task, node) {
+        if !self.is_eligible(task, node) || !self.fits(task, node) || self.fixed_elsewhere(task, node) {
             return None;
         }
         Some(self.listed_duration(task, node))
@@ -221,8 +226,8 @@ impl Problem {
         }
     }
 
-    /// The nodes the task can run on (eligible and large enough), with its duration on each,
-    /// in node id order. Never empty for a valid problem.
+    /// The nodes the task can run on (eligible and large enough; for a fixed task, its
+    /// node), with its duration on each, in node id order. Never empty for a valid problem.
     pub fn options(&self, task: TaskId) -> impl Iterator<Item = (NodeId, Time)> + '_ {
         let only = self.placement.get(task.index()).and_then(|p| p.only.as_deref());
         // Either the list or every node, without boxing (this runs once per task in bounds).
@@ -259,8 +264,9 @@ impl Problem {
         &self.order
     }
 
-    /// An upper bound on any finish time of a left-justified schedule: the sum over tasks of
-    /// their longest duration plus the sum of all delays. Validation guarantees it fits in
+    /// An upper bound on any finish time of a left-justified schedule: the latest time rule
+    /// (`now`, a release date, a fixed finish, the end of a downtime window; 0 without any)
+    /// plus the sum over tasks of their longest duration and the sum of all delays. Validation guarantees it fits in
     /// `u64` with room for one more addition of a duration, so solvers may add a duration to
     /// any time up to the horizon without overflow.
     pub fn horizon(&self) -> Time {
@@ -273,11 +279,15 @@ impl Problem {
         let amounts = |values: &[u64]| {
             self.resources.iter().zip(values).filter(|&(_, &v)| v > 0).map(|(r, &v)| (r.clone(), v)).collect()
         };
-        ProblemSpec {
+        let mut spec = ProblemSpec {
             resources: Some(self.resources.clone()),
             nodes: self
                 .nodes()
-                .map(|n| NodeSpec { name: self.node_name(n).to_owned(), capacity: amounts(self.capacity(n)) })
+                .map(|n| NodeSpec {
+                    name: self.node_name(n).to_owned(),
+                    capacity: amounts(self.capacity(n)),
+                    unavailable: Vec::new(),
+                })
                 .collect(),
             tasks: self
                 .tasks()
@@ -303,10 +313,16 @@ impl Problem {
                         durations: placement
                             .map(|p| p.durations.iter().map(|&(n, d)| (self.node_name(n).to_owned(), d)).collect())
                             .unwrap_or_default(),
+                        release: 0,
+                        deadline: None,
+                        fixed: None,
                     }
                 })
                 .collect(),
-        }
+            now: 0,
+        };
+        self.write_timing(&mut spec);
+        spec
     }
 
     /// The dependency DAG as a petgraph graph (node weight: task id, edge weight: delay),

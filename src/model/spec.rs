@@ -36,6 +36,9 @@ pub struct ProblemSpec {
     pub nodes: Vec<NodeSpec>,
     /// The tasks.
     pub tasks: Vec<TaskSpec>,
+    /// The plan's start: no task that is not fixed starts before it (default 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub now: u64,
 }
 
 /// A node: a name and a capacity per resource (a missing resource has capacity 0).
@@ -47,6 +50,31 @@ pub struct NodeSpec {
     /// Capacity per resource name.
     #[serde(default, deserialize_with = "unique_keys")]
     pub capacity: BTreeMap<String, u64>,
+    /// Half-open windows `[from, to)` in which the node runs nothing (maintenance,
+    /// reservations), not even a task without demand.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unavailable: Vec<WindowSpec>,
+}
+
+/// A half-open time window `[from, to)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowSpec {
+    /// First tick of the window.
+    pub from: u64,
+    /// First tick after the window.
+    pub to: u64,
+}
+
+/// Where and when a fixed task runs: it is running, finished or committed there, and every
+/// solver keeps it exactly (for its duration on that node).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedSpec {
+    /// The node it runs on.
+    pub node: String,
+    /// Its start time.
+    pub start: u64,
 }
 
 /// A task: duration, demand, dependencies and optional placement restrictions.
@@ -69,6 +97,15 @@ pub struct TaskSpec {
     /// Per-node durations overriding `duration` (heterogeneous nodes).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "unique_keys")]
     pub durations: BTreeMap<String, u64>,
+    /// Earliest start (release date; default 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub release: u64,
+    /// Latest finish (a hard deadline); `None`: no deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<u64>,
+    /// The task's node and start when it is already running, finished or committed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<FixedSpec>,
 }
 
 /// A dependency: the name of a task that must finish first, optionally with a transfer
@@ -135,6 +172,12 @@ impl ProblemSpec {
         self
     }
 
+    /// Sets the plan's start: no task that is not fixed starts before `now`.
+    pub fn now(mut self, now: u64) -> Self {
+        self.now = now;
+        self
+    }
+
     /// Validates the description and builds the [`Problem`].
     pub fn build(self) -> Result<Problem, ModelError> {
         Problem::try_from(self)
@@ -144,7 +187,13 @@ impl ProblemSpec {
 impl NodeSpec {
     /// A node with no capacity yet.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into(), capacity: BTreeMap::new() }
+        Self { name: name.into(), capacity: BTreeMap::new(), unavailable: Vec::new() }
+    }
+
+    /// Adds a window `[from, to)` in which the node runs nothing.
+    pub fn unavailable(mut self, from: u64, to: u64) -> Self {
+        self.unavailable.push(WindowSpec { from, to });
+        self
     }
 
     /// Sets the capacity in one resource.
@@ -164,7 +213,28 @@ impl TaskSpec {
             after: Vec::new(),
             nodes: None,
             durations: BTreeMap::new(),
+            release: 0,
+            deadline: None,
+            fixed: None,
         }
+    }
+
+    /// Sets the release date: the task starts no earlier.
+    pub fn release(mut self, release: u64) -> Self {
+        self.release = release;
+        self
+    }
+
+    /// Sets a hard deadline: the task finishes no later.
+    pub fn deadline(mut self, deadline: u64) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Fixes the task on `node` from `start` (running, finished or committed).
+    pub fn fixed(mut self, node: impl Into<String>, start: u64) -> Self {
+        self.fixed = Some(FixedSpec { node: node.into(), start });
+        self
     }
 
     /// Sets the demand in one resource.
@@ -196,6 +266,10 @@ impl TaskSpec {
         self.durations.insert(node.into(), duration);
         self
     }
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 /// Reads a JSON object into a map, rejecting a key that appears twice (serde would silently

@@ -34,7 +34,7 @@ pub use list::serial_schedule;
 pub use registry::{solver_by_name, solver_names};
 pub use topological::Topological;
 
-use crate::bounds::lower_bound;
+use crate::bounds::{deadline_conflict, lower_bound};
 use crate::model::{Problem, Time};
 use crate::schedule::Schedule;
 
@@ -47,13 +47,17 @@ pub trait Scheduler {
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError>;
 }
 
-/// Whether a solution is proven optimal.
+/// Whether a solution is proven optimal, or proven not to exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// The makespan equals a proven lower bound: no schedule is shorter.
     Optimal,
     /// A valid schedule whose optimality is not proven.
     Feasible,
+    /// Proven: no schedule meets every deadline (and the other time rules). The solution's
+    /// schedule is empty and its lower bound is `Time::MAX`.
+    Infeasible,
 }
 
 /// Solver statistics.
@@ -82,7 +86,10 @@ impl Solution {
     /// Wraps a schedule: the lower bound is the larger of `solver_bound` (one the solver
     /// proved itself, 0 if none) and the problem's [`lower_bound`]; the status is `Optimal`
     /// exactly when it meets the makespan. A makespan below a proven bound means a bug and is
-    /// reported as [`SolveError::Internal`], never returned.
+    /// reported as [`SolveError::Internal`], never returned. On a problem with time rules
+    /// the schedule is verified: one that misses deadlines is
+    /// [`SolveError::DeadlinesMissed`] (or [`Status::Infeasible`] when the critical path
+    /// method proves no schedule can meet them), one that breaks another rule `Internal`.
     pub fn new(
         problem: &Problem,
         schedule: Schedule,
@@ -90,6 +97,16 @@ impl Solution {
         started: Instant,
         counters: Vec<(&'static str, u64)>,
     ) -> Result<Self, SolveError> {
+        if problem.has_time_rules() {
+            match check_time_rules(problem, &schedule) {
+                Ok(()) => {}
+                // Missed deadlines that the critical path method proves unavoidable.
+                Err(SolveError::DeadlinesMissed(_)) if deadline_conflict(problem).is_some() => {
+                    return Ok(Self::infeasible(started, counters));
+                }
+                Err(e) => return Err(e),
+            }
+        }
         let bound = solver_bound.max(lower_bound(problem));
         let makespan = schedule.makespan();
         if makespan < bound {
@@ -97,6 +114,17 @@ impl Solution {
         }
         let status = if makespan == bound { Status::Optimal } else { Status::Feasible };
         Ok(Self { schedule, lower_bound: bound, status, stats: Stats { elapsed: started.elapsed(), counters } })
+    }
+
+    /// The answer of a solver that proved no schedule meets every deadline: an empty
+    /// schedule, [`Status::Infeasible`], and `Time::MAX` as the lower bound.
+    pub fn infeasible(started: Instant, counters: Vec<(&'static str, u64)>) -> Self {
+        Self {
+            schedule: Schedule::default(),
+            lower_bound: Time::MAX,
+            status: Status::Infeasible,
+            stats: Stats { elapsed: started.elapsed(), counters },
+        }
     }
 
     /// The makespan of the schedule.
@@ -128,6 +156,47 @@ pub enum SolveError {
     /// A bug: a solver produced something inconsistent. Please report it.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A heuristic found no schedule that meets every deadline (which does not prove that
+    /// none exists: an exact solver answers that). Lists each task its best schedule
+    /// finished late.
+    #[error("no schedule found that meets every deadline: {}", missed_text(.0))]
+    DeadlinesMissed(Vec<MissedDeadline>),
+}
+
+/// A task that finished after its deadline in a heuristic's best schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissedDeadline {
+    /// The task.
+    pub task: String,
+    /// Its deadline.
+    pub deadline: Time,
+    /// Its finish in the schedule.
+    pub finish: Time,
+}
+
+fn missed_text(missed: &[MissedDeadline]) -> String {
+    missed
+        .iter()
+        .map(|m| format!("`{}` finishes at {}, deadline {}", m.task, m.finish, m.deadline))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The safety net of [`Solution::new`] on problems with time rules: a missed deadline is
+/// [`SolveError::DeadlinesMissed`]; any other broken rule is a solver bug
+/// ([`SolveError::Internal`]). Either way the schedule is never returned.
+fn check_time_rules(problem: &Problem, schedule: &Schedule) -> Result<(), SolveError> {
+    let Err(violations) = schedule.verify(problem) else { return Ok(()) };
+    let mut missed = Vec::new();
+    for v in &violations {
+        match v {
+            crate::verify::Violation::AfterDeadline { task, deadline, finish } => {
+                missed.push(MissedDeadline { task: task.clone(), deadline: *deadline, finish: *finish })
+            }
+            other => return Err(SolveError::Internal(format!("a solver broke a rule of the problem: {other}"))),
+        }
+    }
+    Err(SolveError::DeadlinesMissed(missed))
 }
 
 /// Options shared by solvers: plain values with chained setters.
