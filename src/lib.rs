@@ -52,8 +52,7 @@
 //! 4. **Verification**: [`Schedule::verify`] checks every rule independently of every solver.
 //! 5. **Rendering**: [`render::text_gantt`]; schedules read and write JSON.
 //!
-//! [`profile::Profile`] (a node's resource timeline) and [`generate::Generator`] (seeded
-//! random instances) are the building blocks for new solvers and experiments.
+//! [`generate::Generator`] (seeded random instances) is the building block for experiments.
 //!
 //! ## Solvers
 //!
@@ -85,7 +84,7 @@ pub mod graph;
 pub mod harness;
 pub mod io;
 pub mod model;
-pub mod profile;
+
 pub mod render;
 pub mod rng;
 pub mod schedule;

@@ -6,7 +6,6 @@
 use std::time::{Duration, Instant};
 
 use dagplan::generate::Generator;
-use dagplan::profile::Profile;
 use dagplan::solver::heuristic_schedule;
 use dagplan::{
     CriticalPath, Dp, NodeId, Problem, Scheduler, Solution, SolveOptions, Status, TaskId, Time, Topological,
@@ -75,12 +74,54 @@ fn oracle(problem: &Problem) -> Time {
     best
 }
 
+/// The oracle's own node timeline, independent of the solvers': the reserved intervals.
+struct Intervals {
+    capacity: Vec<u64>,
+    busy: Vec<(Time, Time, Vec<u64>)>,
+}
+
+impl Intervals {
+    fn new(capacity: &[u64]) -> Self {
+        Self { capacity: capacity.to_vec(), busy: Vec::new() }
+    }
+
+    /// Whether `demand` fits at every instant of `[start, start + d)`: usage only rises at a
+    /// reservation's start, so checking `start` and the starts inside the interval suffices.
+    fn fits(&self, start: Time, d: Time, demand: &[u64]) -> bool {
+        let mut instants =
+            std::iter::once(start).chain(self.busy.iter().map(|b| b.0).filter(|&s| start < s && s < start + d));
+        instants.all(|at| {
+            (0..self.capacity.len()).all(|r| {
+                let used: u64 = self.busy.iter().filter(|b| b.0 <= at && at < b.1).map(|b| b.2[r]).sum();
+                used + demand[r] <= self.capacity[r]
+            })
+        })
+    }
+
+    /// The earliest start at or after `ready`: `ready` itself or a reservation's end.
+    fn earliest_fit(&self, ready: Time, d: Time, demand: &[u64]) -> Time {
+        if d == 0 {
+            return ready;
+        }
+        let mut starts: Vec<Time> =
+            std::iter::once(ready).chain(self.busy.iter().map(|b| b.1).filter(|&f| f > ready)).collect();
+        starts.sort_unstable();
+        starts.into_iter().find(|&s| self.fits(s, d, demand)).unwrap()
+    }
+
+    fn reserve(&mut self, start: Time, d: Time, demand: &[u64]) {
+        if d > 0 {
+            self.busy.push((start, start + d, demand.to_vec()));
+        }
+    }
+}
+
 fn best_assignment(problem: &Problem, order: &[TaskId]) -> Time {
     let options: Vec<Vec<(NodeId, Time)>> = order.iter().map(|&t| problem.options(t).collect()).collect();
     let mut pick = vec![0usize; order.len()];
     let mut best = Time::MAX;
     loop {
-        let mut profiles: Vec<Profile> = problem.nodes().map(|n| Profile::new(problem.capacity(n))).collect();
+        let mut profiles: Vec<Intervals> = problem.nodes().map(|n| Intervals::new(problem.capacity(n))).collect();
         let mut placed: Vec<Option<(NodeId, Time)>> = vec![None; problem.task_count()];
         let mut makespan = 0;
         for (k, &t) in order.iter().enumerate() {
@@ -94,7 +135,7 @@ fn best_assignment(problem: &Problem, order: &[TaskId]) -> Time {
                 })
                 .max()
                 .unwrap_or(0);
-            let start = profiles[node.index()].earliest_fit(ready, d, problem.demand(t)).unwrap();
+            let start = profiles[node.index()].earliest_fit(ready, d, problem.demand(t));
             profiles[node.index()].reserve(start, d, problem.demand(t));
             placed[t.index()] = Some((node, start + d));
             makespan = makespan.max(start + d);

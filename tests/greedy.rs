@@ -29,7 +29,7 @@ fn start_of(problem: &Problem, schedule: &Schedule, task: &str) -> u64 {
 fn every_combination_reaches_70_on_the_five_task_example() {
     let problem = dagplan::example::five_tasks();
     for combination in Combination::all() {
-        let schedule = combination.run(&problem, 3);
+        let schedule = combination.run(&problem, 3).unwrap();
         checked(&problem, &schedule);
         assert_eq!(schedule.makespan(), 70, "{combination}");
     }
@@ -65,7 +65,7 @@ fn each_rule_picks_the_expected_first_task() {
     ];
     for (rule, first) in expect {
         for scheme in Scheme::ALL {
-            let schedule = Combination::new(rule, Policy::EarliestFinish, scheme).run(&problem, 0);
+            let schedule = Combination::new(rule, Policy::EarliestFinish, scheme).run(&problem, 0).unwrap();
             checked(&problem, &schedule);
             assert_eq!(start_of(&problem, &schedule, first), 0, "{rule} {scheme}");
         }
@@ -83,7 +83,7 @@ fn ties_go_to_the_smaller_task_id() {
         .build()
         .unwrap();
     for rule in Rule::ALL.into_iter().filter(|&r| r != Rule::Random) {
-        let s = Combination::new(rule, Policy::EarliestFinish, Scheme::Serial).run(&problem, 0);
+        let s = Combination::new(rule, Policy::EarliestFinish, Scheme::Serial).run(&problem, 0).unwrap();
         assert_eq!([start_of(&problem, &s, "a"), start_of(&problem, &s, "b"), start_of(&problem, &s, "c")], [0, 2, 4]);
     }
 }
@@ -108,7 +108,7 @@ fn policy_case(small_memory: u64) -> Problem {
 }
 
 fn placed(problem: &Problem, policy: Policy) -> (String, String) {
-    let s = Combination::new(Rule::UpwardRank, policy, Scheme::Serial).run(problem, 0);
+    let s = Combination::new(Rule::UpwardRank, policy, Scheme::Serial).run(problem, 0).unwrap();
     checked(problem, &s);
     (node_of(problem, &s, "big"), node_of(problem, &s, "small"))
 }
@@ -137,7 +137,7 @@ fn earliest_finish_uses_the_faster_node_and_avoids_transfer_delays() {
         .task(TaskSpec::new("b", 3).demand("cpu", 1).after_with_delay("a", 5))
         .build()
         .unwrap();
-    let s = Combination::new(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial).run(&problem, 0);
+    let s = Combination::new(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial).run(&problem, 0).unwrap();
     checked(&problem, &s);
     assert_eq!(node_of(&problem, &s, "a"), "fast");
     assert_eq!(node_of(&problem, &s, "b"), "fast", "same node: no delay");
@@ -155,7 +155,7 @@ fn earliest_finish_fills_an_earlier_gap() {
         .task(TaskSpec::new("d", 3).demand("cpu", 1))
         .build()
         .unwrap();
-    let s = Combination::new(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial).run(&problem, 0);
+    let s = Combination::new(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial).run(&problem, 0).unwrap();
     checked(&problem, &s);
     assert_eq!(start_of(&problem, &s, "c"), 8);
     assert_eq!(start_of(&problem, &s, "d"), 2);
@@ -171,7 +171,7 @@ fn parallel_scheme_starts_every_task_that_fits() {
         .task(TaskSpec::new("wide", 2).demand("cpu", 2).after("short"))
         .build()
         .unwrap();
-    let s = Combination::new(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Parallel).run(&problem, 0);
+    let s = Combination::new(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Parallel).run(&problem, 0).unwrap();
     checked(&problem, &s);
     assert_eq!(start_of(&problem, &s, "long"), 0);
     assert_eq!(start_of(&problem, &s, "short"), 0);
@@ -221,7 +221,7 @@ fn large_clusters_use_the_candidate_index_and_stay_valid() {
     .unwrap();
     for policy in Policy::ALL {
         for scheme in Scheme::ALL {
-            let s = Combination::new(Rule::UpwardRank, policy, scheme).run(&problem, 0);
+            let s = Combination::new(Rule::UpwardRank, policy, scheme).run(&problem, 0).unwrap();
             checked(&problem, &s);
             assert!(s.makespan() >= lower_bound(&problem));
         }
@@ -263,7 +263,7 @@ proptest! {
         let problem = g.generate().unwrap();
         let bound = lower_bound(&problem);
         for combination in Combination::all() {
-            let s = combination.run(&problem, g.seed);
+            let s = combination.run(&problem, g.seed).unwrap();
             prop_assert!(s.verify(&problem).is_ok(), "{combination}: {:?}", s.verify(&problem));
             prop_assert!(s.makespan() >= bound);
         }
@@ -277,7 +277,7 @@ proptest! {
         prop_assert!(best.schedule.verify(&problem).is_ok());
         prop_assert!(best.makespan() >= best.lower_bound);
         for member in greedy.members(&problem) {
-            prop_assert!(best.makespan() <= member.run(&problem, 0).makespan(), "{member}");
+            prop_assert!(best.makespan() <= member.run(&problem, 0).unwrap().makespan(), "{member}");
         }
     }
 }

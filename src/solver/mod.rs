@@ -30,7 +30,7 @@ pub use greedy::Greedy;
 pub use heuristic::heuristic_schedule;
 #[cfg(feature = "ilp")]
 pub use ilp::Ilp;
-pub use list::serial_schedule;
+
 pub use registry::{solver_by_name, solver_names};
 pub use topological::Topological;
 

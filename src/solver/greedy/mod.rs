@@ -22,27 +22,16 @@
 //! [`Greedy::single`] runs exactly one combination, for speed.
 //!
 //! # Data structures and complexity
-//! * Per node, a timeline (`timeline.rs`): a sorted vector of breakpoints with the usage of up
-//!   to four dimensions inline, and a **free-from frontier**. Placing a task at or after the
-//!   frontier costs O(1) to find; filling an earlier gap O(log k + s·r) for k breakpoints and
-//!   s inspected steps. Look-back is bounded: a node keeps its last 128–256 breakpoints and
-//!   treats earlier time as full (conservative, so schedules stay valid), which keeps every
-//!   timeline a few kilobytes and the search in cache on huge instances; instances with fewer
-//!   than ~128 tasks per node never notice.
-//! * A candidate index (`candidates.rs`): on clusters of more than
-//!   48 nodes a task is tried only on its predecessors' nodes,
-//!   per capacity group the node that became idle last before the task is ready (or the
-//!   idle-soonest one), found in ordered sets of `(frontier, node)` in O(log m), and a
-//!   rotating sample of a few nodes, like Kubernetes' `percentageOfNodesToScore`, instead of
-//!   all m nodes.
-//! * Candidates are looked up in order of a cheap bound (ready time + duration), and the
-//!   look-ups stop as soon as no remaining node can beat the best found, so most tasks cost
-//!   one or two timeline searches.
-//! * Ready tasks in a binary heap keyed by (priority, id).
+//! Every pass runs on the crate's one list-scheduling engine (`solver/list/`: per-node
+//! timelines with a free-from frontier and bounded look-back, a candidate-node index on
+//! clusters of more than 48 nodes, the serial and parallel schemes, node policies, double
+//! justification), which also serves `topological`, `critical-path` and `search`.
 //!
 //! One serial pass: O(n log n + e + n·c·(p + log k + s·r)) time with c = O(p + groups +
-//! sample) candidates per task, O(n + e + m·k·r) memory. A million tasks on a thousand nodes
-//! take about two CPU-seconds on this (shared, 2-core) machine (see `examples/scale.rs`).
+//! sample) candidate nodes per task (p predecessors, k timeline breakpoints, s steps
+//! inspected, r dimensions), O(n + e + m·k·r) memory. A million tasks on a thousand nodes
+//! take about 1.3 seconds on this (shared, 2-core) machine (see `examples/scale.rs`). The
+//! portfolio runs its passes in parallel (rayon), each worker reusing one decoder.
 //!
 //! # Literature
 //! Kolisch (1996), "Serial and parallel resource-constrained project scheduling methods
@@ -62,26 +51,17 @@
 //! limit and cancellation flag are checked before each pass after the first (a pass itself
 //! is not interrupted: one pass on a million tasks takes one to two seconds).
 
-mod candidates;
-mod improve;
-mod parallel;
-mod priority;
-mod sgs;
-mod timeline;
-
-use std::fmt;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-pub use priority::Rule;
-pub use sgs::Policy;
+pub use super::list::{Combination, Policy, Rule, Scheme};
 
+use super::list::{Decoder, priorities, sampled_list};
 use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions};
 use crate::model::Problem;
 use crate::rng::SplitMix64;
 use crate::schedule::{Assignment, Schedule};
-use sgs::UNPLACED;
 
 /// Above this many tasks the portfolio leaves out the parallel scheme, whose cost grows with
 /// decision points × waiting tasks (quadratic on a single busy node).
@@ -90,84 +70,6 @@ pub const PARALLEL_LIMIT: usize = 10_000;
 pub const MEDIUM: usize = 20_000;
 /// Above this many tasks the portfolio runs just two serial passes.
 pub const LARGE: usize = 200_000;
-
-/// How a schedule is generated from a priority rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Scheme {
-    /// One task at a time in list order, each at its earliest feasible time.
-    Serial,
-    /// Advance time; at each decision point start every eligible task that fits.
-    Parallel,
-}
-
-impl Scheme {
-    /// Both schemes.
-    pub const ALL: [Scheme; 2] = [Scheme::Serial, Scheme::Parallel];
-
-    /// The scheme's short name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scheme::Serial => "serial",
-            Scheme::Parallel => "parallel",
-        }
-    }
-}
-
-impl fmt::Display for Scheme {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// One rule × policy × scheme combination.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Combination {
-    /// The priority rule.
-    pub rule: Rule,
-    /// The node policy.
-    pub policy: Policy,
-    /// The generation scheme.
-    pub scheme: Scheme,
-}
-
-impl Combination {
-    /// A combination.
-    pub fn new(rule: Rule, policy: Policy, scheme: Scheme) -> Self {
-        Self { rule, policy, scheme }
-    }
-
-    /// Every combination of every rule, policy and scheme.
-    pub fn all() -> Vec<Combination> {
-        let mut all = Vec::new();
-        for rule in Rule::ALL {
-            for policy in Policy::ALL {
-                for scheme in Scheme::ALL {
-                    all.push(Combination::new(rule, policy, scheme));
-                }
-            }
-        }
-        all
-    }
-
-    /// One pass: the schedule of this combination (`seed` drives [`Rule::Random`]).
-    pub fn run(self, problem: &Problem, seed: u64) -> Schedule {
-        to_schedule(self.assignments(problem, seed))
-    }
-
-    fn assignments(self, problem: &Problem, seed: u64) -> Vec<Assignment> {
-        let keys = priority::priorities(problem, self.rule, seed);
-        match self.scheme {
-            Scheme::Serial => sgs::serial(problem, &sgs::priority_list(problem, &keys), self.policy, false, None),
-            Scheme::Parallel => parallel::parallel(problem, &keys, self.policy),
-        }
-    }
-}
-
-impl fmt::Display for Combination {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}/{}", self.rule, self.policy, self.scheme)
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Mode {
@@ -283,44 +185,56 @@ impl Greedy {
         }
     }
 
-    fn solve(&self, problem: &Problem, deadline: &Deadline) -> (Vec<Assignment>, u64) {
+    fn solve<'p>(&self, problem: &'p Problem, deadline: &Deadline) -> Result<(Vec<Assignment>, u64), SolveError> {
         let seed = self.options.seed;
         let members = self.members(problem);
         let justify = matches!(self.mode, Mode::Portfolio { justify: true, .. }) && problem.task_count() <= MEDIUM;
         let samples = self.sample_count(problem);
         let jobs = members.len() + samples;
-        let run = |job: usize| -> Option<(u64, usize, Vec<Assignment>)> {
+        type Plan = (u64, usize, Vec<Assignment>);
+        let run = |decoder: &mut Option<Decoder<'p>>, job: usize| -> Result<Option<Plan>, SolveError> {
             if job > 0 && deadline.reached() {
-                return None;
+                return Ok(None);
             }
-            let mut plan = match members.get(job) {
-                Some(c) => c.assignments(problem, seed),
+            let plan = match members.get(job) {
+                Some(c) if !justify => c.assignments(problem, seed)?,
+                Some(c) => {
+                    let decoder = decoder.get_or_insert_with(|| Decoder::new(problem));
+                    decoder.adopt(c.assignments(problem, seed)?)?;
+                    decoder.justify()?;
+                    decoder.take_schedule()
+                }
                 None => {
                     let i = (job - members.len()) as u64;
                     let rule = if i % 2 == 0 { Rule::LatestFinish } else { Rule::UpwardRank };
-                    let keys = priority::priorities(problem, rule, seed);
+                    let keys = priorities(problem, rule, seed);
                     let mut rng = SplitMix64::new(seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-                    let list = improve::sampled_list(problem, &keys, &mut rng, 1.0);
-                    sgs::serial(problem, &list, Policy::EarliestFinish, false, None)
+                    let list = sampled_list(problem, &keys, &mut rng, 1.0)?;
+                    let decoder = decoder.get_or_insert_with(|| Decoder::new(problem));
+                    decoder.decode(&list, None, Policy::EarliestFinish)?;
+                    if justify {
+                        decoder.justify()?;
+                    }
+                    decoder.take_schedule()
                 }
             };
-            if justify {
-                plan = improve::justify(problem, plan);
-            }
-            Some((improve::makespan(&plan), job, plan))
+            let makespan = plan.iter().map(|a| a.finish).max().unwrap_or(0);
+            Ok(Some((makespan, job, plan)))
         };
         let best = if jobs == 1 {
-            run(0) // a single pass runs on the calling thread
+            run(&mut None, 0)? // a single pass runs on the calling thread
         } else {
-            (0..jobs).into_par_iter().filter_map(run).min_by_key(|(m, job, _)| (*m, *job))
+            (0..jobs)
+                .into_par_iter()
+                .map_init(|| None, run)
+                .filter_map(Result::transpose)
+                .try_reduce_with(|a, b| Ok(if (a.0, a.1) <= (b.0, b.1) { a } else { b }))
+                .transpose()?
         };
         let generated = jobs as u64 * if justify { 3 } else { 1 };
-        (best.map(|(_, _, plan)| plan).unwrap_or_default(), generated)
+        let plan = best.map(|(_, _, plan)| plan).ok_or_else(|| SolveError::Internal("greedy ran no pass".into()))?;
+        Ok((plan, generated))
     }
-}
-
-fn to_schedule(assignments: Vec<Assignment>) -> Schedule {
-    Schedule::new(assignments.into_iter().filter(|a| a.task != UNPLACED.task).collect())
 }
 
 impl Scheduler for Greedy {
@@ -339,10 +253,7 @@ impl Scheduler for Greedy {
                 Ok(pool) => pool.install(|| self.solve(problem, &deadline)),
                 Err(_) => self.solve(problem, &deadline),
             },
-        };
-        if plan.len() != problem.task_count() || plan.iter().any(|a| a.task == UNPLACED.task) {
-            return Err(SolveError::Internal("greedy left a task unplaced".into()));
-        }
-        Solution::new(problem, to_schedule(plan), 0, started, vec![("schedules", generated)])
+        }?;
+        Solution::new(problem, Schedule::new(plan), 0, started, vec![("schedules", generated)])
     }
 }

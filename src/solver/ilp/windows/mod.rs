@@ -426,7 +426,8 @@ pub(crate) mod tests {
     use crate::generate::Generator;
     use crate::rng::SplitMix64;
     use crate::schedule::Schedule;
-    use crate::solver::{Dp, Scheduler, serial_schedule};
+    use crate::solver::list::serial_schedule;
+    use crate::solver::{Dp, Scheduler};
 
     /// A small random instance: one node (RCPSP-like, every task pinned) for even seeds, two
     /// for odd ones, with tight capacities so that propagation has work to do.
@@ -454,7 +455,7 @@ pub(crate) mod tests {
         let mut out = vec![Dp::default().schedule(problem).unwrap().schedule];
         for _ in 0..4 {
             let priority: Vec<u64> = problem.tasks().map(|_| rng.next_u64()).collect();
-            out.push(serial_schedule(problem, &priority));
+            out.push(serial_schedule(problem, &priority).unwrap());
         }
         for schedule in &out {
             schedule.verify(problem).unwrap();

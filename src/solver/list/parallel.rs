@@ -16,14 +16,21 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::candidates::SCAN_ALL;
-use super::sgs::{Policy, State, serial};
+use super::policy::Policy;
+use super::state::State;
 use crate::model::{NodeId, Problem, TaskId, Time};
 use crate::schedule::Assignment;
+use crate::solver::SolveError;
 
-/// The parallel scheme with priority `keys` (larger first, ties to smaller id) and `policy`.
-pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<Assignment> {
+/// The parallel scheme with priority `keys` (larger first, ties to smaller id; one per task)
+/// and `policy`.
+pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Result<Vec<Assignment>, SolveError> {
     let n = problem.task_count();
-    let key = |t: TaskId| (keys.get(t.index()).copied().unwrap_or(0), Reverse(t));
+    if keys.len() != n {
+        return Err(SolveError::Internal(format!("{} priority keys for {n} tasks", keys.len())));
+    }
+    // One key per task (checked above), so the default never applies.
+    let key = |t: TaskId| (keys.get(t.index()).copied().unwrap_or_default(), Reverse(t));
     let mut state = State::new(problem, false);
     let mut waiting: Vec<u32> = problem.tasks().map(|t| problem.predecessors(t).len() as u32).collect();
     let mut release: Vec<Time> = vec![0; n];
@@ -77,7 +84,8 @@ pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<A
                 };
                 state.place(task, slot);
                 done += 1;
-                if track {
+                // A zero-length task holds nothing at any instant.
+                if track && slot.finish > slot.start {
                     let at = slot.node.index() * width;
                     if let Some(left) = free.get_mut(at..at + width) {
                         for (f, &d) in left.iter_mut().zip(problem.demand(task)) {
@@ -123,12 +131,11 @@ pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<A
         }
     }
     if done < n {
-        // Unreachable for a valid problem (with nothing running every eligible task fits
-        // an idle node); fall back to the serial scheme rather than return an incomplete
-        // schedule.
-        return finish_serially(problem, keys, policy);
+        // With nothing running every eligible task fits an idle node it may use, so a valid
+        // problem never gets here.
+        return Err(SolveError::Internal(format!("the parallel scheme placed {done} of {n} tasks")));
     }
-    state.placed
+    Ok(state.into_placed())
 }
 
 /// Merges the descending `fresh` into the descending `list` (using `buffer`).
@@ -175,9 +182,4 @@ fn room_somewhere(problem: &Problem, task: TaskId, free: &[u64], width: usize) -
         Some(list) => list.iter().any(|&n| room(n)),
         None => problem.nodes().any(room),
     }
-}
-
-fn finish_serially(problem: &Problem, keys: &[u64], policy: Policy) -> Vec<Assignment> {
-    let list = super::sgs::priority_list(problem, keys);
-    serial(problem, &list, policy, false, None)
 }

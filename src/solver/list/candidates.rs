@@ -89,6 +89,16 @@ impl Candidates {
         Self { groups, group_of, cursor: 0, full_scan }
     }
 
+    /// Back to every node idle (for a reused schedule).
+    pub(crate) fn reset(&mut self) {
+        self.cursor = 0;
+        for group in &mut self.groups {
+            if group.frontier.iter().any(|&(t, _)| t > 0) {
+                group.frontier = group.frontier.iter().map(|&(_, n)| (0, n)).collect();
+            }
+        }
+    }
+
     /// Records that `node`'s frontier moved from `old` to `new`.
     pub(crate) fn moved(&mut self, node: NodeId, old: Time, new: Time) {
         if self.full_scan || old == new {

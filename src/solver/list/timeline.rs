@@ -1,9 +1,7 @@
-//! A node's resource timeline tuned for list scheduling at scale.
-//!
-//! The same step function as [`crate::profile::Profile`] (usage per dimension between
-//! breakpoints, half-open intervals), stored compactly: a sorted vector of breakpoints, each
-//! with the usage of its first four dimensions inline (further dimensions in a flat slab),
-//! and the **free-from frontier**, the time after which the node is idle. With `k`
+//! A node's resource timeline: the usage of each dimension over time, a step function
+//! between breakpoints (half-open intervals), stored compactly: a sorted vector of
+//! breakpoints, each with the usage of its first four dimensions inline (further dimensions
+//! in a flat slab), and the **free-from frontier**, the time after which the node is idle. With `k`
 //! breakpoints and `r` dimensions:
 //!
 //! * [`earliest_fit`](Timeline::earliest_fit) is O(1) when the task may start at or after the
@@ -59,6 +57,16 @@ impl Timeline {
         }
     }
 
+    /// Back to idle, keeping the buffers.
+    pub(crate) fn clear(&mut self) {
+        self.steps.clear();
+        self.steps.push(Step { at: 0, head: [0; INLINE], rest: 0 });
+        let extra = self.extra();
+        self.slab.clear();
+        self.slab.resize(extra, 0);
+        self.free_from = 0;
+    }
+
     /// The time after which the node is idle.
     pub(crate) fn free_from(&self) -> Time {
         self.free_from
@@ -81,6 +89,8 @@ impl Timeline {
     fn rest(&self, step: &Step) -> &[u64] {
         let w = self.extra();
         let at = step.rest as usize * w;
+        // Every step owns a row of the slab (hot path: checked in debug builds).
+        debug_assert!(at + w <= self.slab.len(), "timeline slab row {} missing", step.rest);
         self.slab.get(at..at + w).unwrap_or(&[])
     }
 

@@ -14,7 +14,8 @@ use crate::graph::{Cpm, longest_path_to_end};
 use crate::model::{Problem, Time};
 use crate::rng::SplitMix64;
 
-/// A priority rule (see the [greedy module docs](super)).
+/// A priority rule: which ready task a list scheduler takes next (larger key first, ties to
+/// the smaller task id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Rule {
@@ -114,25 +115,26 @@ fn total_successors(problem: &Problem) -> Vec<u64> {
     let order = problem.topological_order();
     if n <= EXACT_SUCCESSORS {
         let words = n.div_ceil(64);
-        let mut reach = vec![0u64; n * words];
+        let mut reach: Vec<Vec<u64>> = vec![vec![0u64; words]; n];
         for &t in order.iter().rev() {
-            let i = t.index();
+            let Some(slot) = reach.get_mut(t.index()) else { continue };
+            let mut mine = std::mem::take(slot);
             for e in problem.successors(t) {
                 let j = e.task.index();
-                if let Some(w) = reach.get_mut(i * words + j / 64) {
+                if let Some(w) = mine.get_mut(j / 64) {
                     *w |= 1 << (j % 64);
                 }
-                for k in 0..words {
-                    let bits = reach.get(j * words + k).copied().unwrap_or(0);
-                    if let Some(w) = reach.get_mut(i * words + k) {
+                if let Some(theirs) = reach.get(j) {
+                    for (w, &bits) in mine.iter_mut().zip(theirs) {
                         *w |= bits;
                     }
                 }
             }
+            if let Some(slot) = reach.get_mut(t.index()) {
+                *slot = mine;
+            }
         }
-        return (0..n)
-            .map(|i| reach.get(i * words..(i + 1) * words).map_or(0, |r| r.iter().map(|w| w.count_ones() as u64).sum()))
-            .collect();
+        return reach.iter().map(|r| r.iter().map(|w| u64::from(w.count_ones())).sum()).collect();
     }
     const K: usize = 8;
     let mut rng = SplitMix64::new(0xC0E4);
