@@ -1,7 +1,7 @@
 //! Limits that hold: on instances too hard to finish, every solver with a time limit returns
-//! within the limit plus a margin (10% + 50 ms, and a looser margin for HiGHS, which is only
-//! asked to stop) with a verified schedule; a cancel flag set from another thread stops a
-//! running solve, which still returns its best schedule.
+//! within the limit plus a margin (10% + 50 ms, and a looser margin for HiGHS, whose presolve
+//! looks at the clock only between its stages) with a verified schedule; a cancel flag set
+//! from another thread stops a running solve, which still returns its best schedule.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
@@ -70,9 +70,10 @@ fn ilp_returns_within_the_time_limit() {
     let problem = hard_rcpsp();
     let limit = Duration::from_secs(1);
     let elapsed = timed("ilp", &problem, SolveOptions::default().time_limit(limit).threads(1));
-    // HiGHS is given what is left of the limit; if it has not stopped 250 ms after it, `ilp`
-    // returns its best schedule so far without waiting.
-    let margin = limit.mul_f64(1.1) + Duration::from_millis(350);
+    // HiGHS is given what is left of the limit and is interrupted when it is reached; `ilp`
+    // waits for it to stop. HiGHS's presolve looks at the clock only between its stages: on
+    // this 5,500-column model it stopped up to 0.7 s past the limit.
+    let margin = limit.mul_f64(1.1) + Duration::from_secs(1);
     assert!(elapsed <= margin, "ilp took {elapsed:?} with a limit of {limit:?}");
 }
 

@@ -45,22 +45,24 @@
 //! with [`SolveError::TooLarge`] (never silently truncated). Solving is NP-hard; HiGHS's
 //! branch-and-cut is exponential in the worst case.
 //!
-//! HiGHS runs on its own thread with the time left and polls that limit itself; the caller's
-//! thread watches the cancellation flag of [`SolveOptions`] and the deadline, and on a cancel,
-//! or 250 ms past the limit, returns the best schedule so far at once while HiGHS finishes in
-//! the background (it cannot be interrupted without `unsafe` code). HiGHS shares one thread
-//! pool per process, sized by the first solve, so later solves with a different `threads`
-//! may use the first count.
+//! HiGHS runs on a thread of its own with the time left, which `ilp` joins before it returns:
+//! an interrupt callback (`interrupt.rs`, the crate's only `unsafe` code) stops HiGHS at its
+//! next interrupt point once the time is up or the cancellation flag of [`SolveOptions`] is
+//! set. HiGHS's presolve has no interrupt point (a cancel waits for it: about a second on a
+//! 30-task RCPSP model); HiGHS's own time limit covers it. HiGHS keeps a pool of worker
+//! threads per thread that runs it; on a thread of its own, the pool is released when the
+//! solve ends. So once `schedule` returns, nothing of the solve is running.
 
 mod cliques;
+mod interrupt;
 mod lp_file;
 mod model;
 mod windows;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use good_lp::{Expression, ProblemVariables, SolverModel, constraint, highs, variable};
 use highs::HighsModelStatus;
@@ -222,14 +224,19 @@ impl Scheduler for Ilp {
         if deadline.reached() {
             return Solution::new(problem, heuristic.schedule, lower, started, counters);
         }
-        let model = Arc::new(model);
         // HiGHS's branch-and-bound keeps one worker busy; `dp` searches for shorter schedules
         // on the other core meanwhile (its schedules only: the proof stays HiGHS's).
         let stop = Arc::new(AtomicBool::new(false));
         let (outcome, primal) = std::thread::scope(|scope| {
             let primal = (self.dp_share > 0.0)
                 .then(|| scope.spawn(|| self.primal_dp(problem, &deadline, 1.0, Some(Arc::clone(&stop)))));
-            let outcome = solve_in_background(&model, self.threads(), &deadline, self.relative_gap);
+            let outcome = std::thread::Builder::new()
+                .name("dagplan-highs".into())
+                .spawn_scoped(scope, || solve(&model, self.threads(), &deadline, self.relative_gap))
+                .map_err(|e| SolveError::Backend(format!("cannot start the HiGHS thread: {e}")))
+                .and_then(|handle| {
+                    handle.join().unwrap_or_else(|_| Err(SolveError::Internal("the HiGHS thread panicked".into())))
+                });
             stop.store(true, Ordering::Relaxed);
             let primal = primal.map(|handle| {
                 handle.join().unwrap_or_else(|_| Err(SolveError::Internal("the dp primal run panicked".into())))
@@ -241,10 +248,7 @@ impl Scheduler for Ilp {
                 heuristic = primal;
             }
         }
-        let Some(outcome) = outcome? else {
-            // Cancelled, or HiGHS overran the time limit: the best schedule found stands.
-            return Solution::new(problem, heuristic.schedule, lower, started, counters);
-        };
+        let outcome = outcome?;
         let mut schedule = heuristic.schedule;
         if let Some(values) = &outcome.values {
             let found = model.decode(values).ok_or_else(|| {
@@ -301,50 +305,6 @@ struct Outcome {
     bound: Time,
 }
 
-/// How long past the time limit to wait for HiGHS, which stops only at its own next check.
-const GRACE: Duration = Duration::from_millis(250);
-
-/// Runs [`solve`] on its own thread and waits for it while watching the deadline: on
-/// cancellation, or [`GRACE`] after the time limit, it returns `None` at once and leaves the
-/// thread to finish (HiGHS has been given the same time limit, so it ends soon after; without
-/// a time limit a cancelled HiGHS runs on in the background until it finishes, as the `highs`
-/// crate offers no way to interrupt it without `unsafe` code).
-fn solve_in_background(
-    model: &Arc<TimeIndexed>,
-    threads: u32,
-    deadline: &Deadline,
-    gap: f64,
-) -> Result<Option<Outcome>, SolveError> {
-    let (sender, receiver) = mpsc::channel();
-    let (shared, solver_deadline) = (Arc::clone(model), deadline.clone());
-    std::thread::Builder::new()
-        .name("dagplan-highs".into())
-        .spawn(move || {
-            let _ = sender.send(solve(&shared, threads, &solver_deadline, gap));
-        })
-        .map_err(|e| SolveError::Backend(format!("cannot start the HiGHS thread: {e}")))?;
-    let mut overdue: Option<Instant> = None;
-    loop {
-        match receiver.recv_timeout(Duration::from_millis(5)) {
-            Ok(result) => return result.map(Some),
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(SolveError::Internal("the HiGHS thread ended without an answer".into()));
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if deadline.cancelled() {
-                    return Ok(None);
-                }
-                if deadline.reached() {
-                    let since = *overdue.get_or_insert_with(Instant::now);
-                    if since.elapsed() >= GRACE {
-                        return Ok(None);
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// Hands the model to HiGHS through good_lp and solves it.
 fn solve(model: &TimeIndexed, threads: u32, deadline: &Deadline, gap: f64) -> Result<Outcome, SolveError> {
     let mut vars = ProblemVariables::new();
@@ -388,7 +348,8 @@ fn solve(model: &TimeIndexed, threads: u32, deadline: &Deadline, gap: f64) -> Re
     if let Some(limit) = deadline.remaining() {
         set_option(&mut highs_model, "time_limit", (limit.as_secs_f64() * 0.95).max(0.001))?;
     }
-    let solved = highs_model.try_solve().map_err(|e| SolveError::Backend(format!("HiGHS failed: {e:?}")))?;
+    // Stopped by the deadline (time up or cancelled) through HiGHS's interrupt callback.
+    let solved = interrupt::solve(highs_model, deadline)?;
     let status = solved.status();
     match status {
         HighsModelStatus::Optimal
