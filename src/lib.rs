@@ -87,6 +87,7 @@ pub mod io;
 pub mod model;
 
 pub mod render;
+pub mod replan;
 pub mod rng;
 pub mod schedule;
 pub mod solver;
@@ -98,6 +99,7 @@ pub use model::{
     DelayedDependency, DependencySpec, Edge, Fixed, FixedLoad, FixedSpec, ModelError, NodeGap, NodeId, NodeSpec,
     Problem, ProblemSpec, Shortfall, TaskId, TaskSpec, Time, Window, WindowSpec,
 };
+pub use replan::{Event, Replan, ReplanError, Replanned, Replanning};
 pub use schedule::{Assignment, Schedule, ScheduleError};
 #[cfg(feature = "ilp")]
 pub use solver::Ilp;

@@ -175,6 +175,9 @@ pub struct MissedDeadline {
 }
 
 fn missed_text(missed: &[MissedDeadline]) -> String {
+    if missed.is_empty() {
+        return "the search ended before finding any schedule".into();
+    }
     missed
         .iter()
         .map(|m| format!("`{}` finishes at {}, deadline {}", m.task, m.finish, m.deadline))

@@ -68,8 +68,8 @@ mod state;
 use std::time::Instant;
 
 use super::heuristic::heuristic_schedule;
-use super::{Scheduler, Solution, SolveError, SolveOptions};
-use crate::bounds::lower_bound;
+use super::{Scheduler, Solution, SolveError, SolveOptions, Status};
+use crate::bounds::{deadline_conflict, lower_bound};
 use crate::model::Problem;
 use search::{Stop, search};
 use state::Context;
@@ -124,16 +124,31 @@ impl Scheduler for Dp {
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
         let deadline = self.options.deadline();
-        let heuristic = heuristic_schedule(problem, &self.options)?;
+        if deadline_conflict(problem).is_some() {
+            return Ok(Solution::infeasible(started, vec![("states", 0)]));
+        }
+        // With deadlines the heuristic may find no schedule: then the search starts without
+        // an upper bound, and exhausting it proves that none exists.
+        let heuristic = match heuristic_schedule(problem, &self.options) {
+            Ok(solution) if solution.status == Status::Infeasible => return Ok(solution),
+            Ok(solution) => Some(solution),
+            Err(SolveError::DeadlinesMissed(_)) => None,
+            Err(e) => return Err(e),
+        };
         let lower = lower_bound(problem);
-        if heuristic.makespan() <= lower {
-            return Solution::new(problem, heuristic.schedule, lower, started, vec![("states", 0)]);
+        if let Some(h) = heuristic.as_ref().filter(|h| h.makespan() <= lower) {
+            return Solution::new(problem, h.schedule.clone(), lower, started, vec![("states", 0)]);
         }
         let ctx = Context::new(problem);
-        let outcome = search(&ctx, heuristic.makespan(), &deadline, self.max_states);
-        let schedule = match &outcome.best {
-            Some(state) => ctx.schedule(state),
-            None => heuristic.schedule,
+        let upper = heuristic.as_ref().map_or(problem.horizon().saturating_add(1), Solution::makespan);
+        let outcome = search(&ctx, upper, &deadline, self.max_states);
+        let schedule = match (&outcome.best, heuristic) {
+            (Some(state), _) => ctx.schedule(state),
+            (None, Some(h)) => h.schedule,
+            (None, None) if outcome.stopped.is_none() => {
+                return Ok(Solution::infeasible(started, vec![("states", outcome.states as u64)]));
+            }
+            (None, None) => return Err(SolveError::DeadlinesMissed(Vec::new())),
         };
         let counters = vec![
             ("states", outcome.states as u64),

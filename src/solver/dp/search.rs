@@ -113,6 +113,8 @@ pub(super) fn search(ctx: &Context<'_>, upper: Time, deadline: &Deadline, max_st
 struct Candidate {
     task: TaskId,
     nodes: Vec<(NodeId, Time)>,
+    /// A fixed task must start now (it is a candidate only at its fixed start).
+    fixed: bool,
 }
 
 /// Every child of a decision state: one per feasible set of starts (with a node each),
@@ -139,20 +141,33 @@ fn expand(ctx: &Context<'_>, state: &State, ub: Time, deadline: &Deadline, gener
     // Waiting tasks (all predecessors finished) with their ready time per node.
     let mut candidates = Vec::new();
     let mut releases = Vec::new(); // ready times later than `t`
+    let problem = ctx.problem;
     for &task in &ctx.priority {
         if Context::started(state, task) || !ctx.preds_finished(state, task) {
             continue;
         }
+        let fixed = problem.fixed(task);
         let mut nodes = Vec::new();
         for &(node, d) in ctx.options.get(task.index()).map_or(&[][..], Vec::as_slice) {
             let ready = ctx.ready_on(state, task, node);
             if ready > t {
                 releases.push((task, ready));
-            } else if !state.forbidden.contains(&(task, node)) {
+                continue;
+            }
+            if fixed.is_some_and(|f| f.start != t) {
+                return Some(Vec::new()); // a fixed task can no longer start at its time
+            }
+            // Downtime: the task waits for the end of the window it would meet.
+            let free = problem.available_from(node, t, d);
+            if free > t {
+                releases.push((task, free));
+            } else if t.saturating_add(d) <= ctx.due(task) && !state.forbidden.contains(&(task, node)) {
                 nodes.push((node, d));
             }
         }
-        candidates.push(Candidate { task, nodes });
+        // A fixed task that can start now must (it has a node only at its fixed start).
+        let fixed = fixed.is_some() && !nodes.is_empty();
+        candidates.push(Candidate { task, nodes, fixed });
     }
 
     // Enumerate the start sets: position i chooses `choice[i]` < len (start there) or
@@ -296,6 +311,7 @@ fn child_of(
                 }
                 next.running.push(Run { task: cand.task, node, finish: t + d });
             }
+            None if cand.fixed => return None, // a fixed task skipped at its start
             None => {
                 skipped_fitting.extend(
                     cand.nodes

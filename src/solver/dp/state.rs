@@ -57,6 +57,8 @@ pub(super) struct Context<'a> {
     pub priority: Vec<TaskId>,
     /// Keys pack an entry in one word when tasks < 2^15 and times < 2^46.
     pub compact: bool,
+    /// Per task: the latest finish its deadlines allow (CPM, `Time::MAX` when none).
+    pub due: Vec<Time>,
 }
 
 impl<'a> Context<'a> {
@@ -77,6 +79,7 @@ impl<'a> Context<'a> {
                     .nodes()
                     .find(|&m| {
                         problem.capacity(m) == problem.capacity(n)
+                            && problem.unavailable(m) == problem.unavailable(n)
                             && duration.iter().all(|row| row.get(m.index()) == row.get(n.index()))
                     })
                     .map_or(n.index(), NodeId::index)
@@ -88,6 +91,8 @@ impl<'a> Context<'a> {
         let mut priority: Vec<TaskId> = problem.tasks().collect();
         priority.sort_by_key(|&t| (std::cmp::Reverse(tail.get(t.index()).copied().unwrap_or(0)), t));
         let compact = tasks < (1 << 15) && problem.horizon() < (1 << 46);
+        let cpm = crate::graph::Cpm::analyze(problem);
+        let due = problem.tasks().map(|t| cpm.due(t).unwrap_or(Time::MAX)).collect();
         Self {
             problem,
             tasks,
@@ -101,6 +106,7 @@ impl<'a> Context<'a> {
             supply,
             priority,
             compact,
+            due,
         }
     }
 
@@ -126,8 +132,14 @@ impl<'a> Context<'a> {
         (node != NONE).then(|| start + self.duration_on(task, NodeId(node)))
     }
 
+    /// The latest finish the deadlines allow the task (`Time::MAX` when none does).
+    pub fn due(&self, task: TaskId) -> Time {
+        self.due.get(task.index()).copied().unwrap_or(Time::MAX)
+    }
+
     /// When `task` (all predecessors finished) may start on `node`: the latest predecessor
-    /// finish, plus the transfer delay for those on other nodes.
+    /// finish, plus the transfer delay for those on other nodes, no earlier than the time
+    /// rules allow ([`Problem::not_before`]).
     pub fn ready_on(&self, state: &State, task: TaskId, node: NodeId) -> Time {
         self.problem
             .predecessors(task)
@@ -139,6 +151,7 @@ impl<'a> Context<'a> {
             })
             .max()
             .unwrap_or(0)
+            .max(self.problem.not_before(task))
     }
 
     /// Whether every predecessor of `task` has finished.
@@ -152,9 +165,19 @@ impl<'a> Context<'a> {
     }
 
     /// A lower bound on the makespan of every completion of the state: critical paths of
-    /// the running and waiting tasks, and the remaining resource energy per dimension.
+    /// the running and waiting tasks, and the remaining resource energy per dimension;
+    /// `Time::MAX` when a task can no longer meet the latest finish its deadlines allow.
     pub fn bound(&self, state: &State) -> Time {
         let t = state.time;
+        if self.problem.has_deadlines() || self.problem.has_fixed_tasks() {
+            let late = self.problem.tasks().any(|task| {
+                !Self::started(state, task)
+                    && t.saturating_add(self.min_duration.get(task.index()).copied().unwrap_or(0)) > self.due(task)
+            });
+            if late {
+                return Time::MAX;
+            }
+        }
         let mut rest: Time = 0;
         let mut energy = vec![0u128; self.dims];
         for r in &state.running {
@@ -232,11 +255,17 @@ impl<'a> Context<'a> {
     }
 
     /// The canonical key of a state, the same for states that differ only by the time (all
-    /// times are relative) or by a permutation of identical nodes (their signatures are
-    /// sorted within each class).
+    /// times are relative; not under time rules) or by a permutation of identical nodes
+    /// (their signatures are sorted within each class).
     pub fn key(&self, state: &State) -> Box<[u64]> {
         let sig = self.node_signatures(state);
         let mut key: Vec<u64> = state.finished.clone();
+        // Under time rules (release dates, downtime, deadlines, fixed tasks) states at
+        // different times differ, and a state may recur after waiting for a release: only
+        // states at the same time share a key.
+        if self.problem.has_time_rules() {
+            key.push(state.time);
+        }
         let mut by_class: Vec<(usize, &Signature)> =
             sig.iter().enumerate().map(|(n, s)| (self.class.get(n).copied().unwrap_or(n), s)).collect();
         by_class.sort();

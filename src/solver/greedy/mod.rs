@@ -188,7 +188,10 @@ impl Greedy {
     fn solve<'p>(&self, problem: &'p Problem, deadline: &Deadline) -> Result<(Vec<Assignment>, u64), SolveError> {
         let seed = self.options.seed;
         let members = self.members(problem);
-        let justify = matches!(self.mode, Mode::Portfolio { justify: true, .. }) && problem.task_count() <= MEDIUM;
+        // Justification runs backward passes, which do not know the time rules.
+        let justify = matches!(self.mode, Mode::Portfolio { justify: true, .. })
+            && problem.task_count() <= MEDIUM
+            && !problem.has_time_rules();
         let samples = self.sample_count(problem);
         let jobs = members.len() + samples;
         type Plan = (u64, usize, Vec<Assignment>);

@@ -20,6 +20,9 @@ impl Decoder<'_> {
     /// Double justification of the current schedule: replaces it by the justified one when
     /// that is no longer (ties too: it is packed further left), and returns the makespan.
     pub(crate) fn justify(&mut self) -> Result<Time, SolveError> {
+        if self.problem.has_time_rules() {
+            return Ok(self.makespan); // the backward pass does not know the time rules
+        }
         let n = self.problem.task_count();
         self.nodes.clear();
         self.nodes.extend(self.schedule.iter().map(|a| a.node));

@@ -43,6 +43,31 @@ pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Resul
     let mut deferred: Vec<(u64, Reverse<TaskId>)> = Vec::new();
     let mut done = 0usize;
     let mut now: Time = 0;
+    // The time rules: fixed tasks are placed already (their successors wait for them), a
+    // task is released no earlier than it may start, and downtime ends are decision points.
+    if problem.has_time_rules() {
+        pending.retain(|Reverse((_, t))| !state.is_placed(*t));
+        for (task, _) in problem.fixed_tasks() {
+            done += 1;
+            let finish = state.placed().get(task.index()).map_or(0, |a| a.finish);
+            events.push(Reverse(finish));
+            for e in problem.successors(task) {
+                let i = e.task.index();
+                if let (Some(w), Some(r)) = (waiting.get_mut(i), release.get_mut(i)) {
+                    *w -= 1;
+                    *r = (*r).max(finish);
+                    events.push(Reverse(finish.saturating_add(e.delay)));
+                    if *w == 0 && !state.is_placed(e.task) {
+                        pending.push(Reverse((*r, e.task)));
+                    }
+                }
+            }
+        }
+        pending = pending.into_iter().map(|Reverse((r, t))| Reverse((r.max(problem.not_before(t)), t))).collect();
+        for node in problem.nodes() {
+            events.extend(problem.unavailable(node).iter().map(|w| Reverse(w.to)));
+        }
+    }
     // Capacity left now per node (row-major), on clusters scanned in full.
     let width = problem.resource_count();
     let track = problem.node_count() <= SCAN_ALL;
@@ -104,9 +129,10 @@ pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Resul
                         if e.delay > 0 {
                             events.push(Reverse(slot.finish.saturating_add(e.delay)));
                         }
-                        if *w == 0 {
-                            pending.push(Reverse((*r, e.task)));
-                            released_now |= *r <= now;
+                        if *w == 0 && !state.is_placed(e.task) {
+                            let r = (*r).max(problem.not_before(e.task));
+                            pending.push(Reverse((r, e.task)));
+                            released_now |= r <= now;
                         }
                     }
                 }

@@ -74,8 +74,15 @@ pub(crate) struct State<'p> {
 }
 
 impl<'p> State<'p> {
-    /// An empty schedule, forward or backward.
+    /// An empty schedule, forward or backward. Forward, the problem's fixed tasks are placed
+    /// from the start (backward passes are not run on problems with time rules).
     pub(crate) fn new(problem: &'p Problem, backward: bool) -> Self {
+        let mut state = Self::empty(problem, backward);
+        state.place_fixed();
+        state
+    }
+
+    fn empty(problem: &'p Problem, backward: bool) -> Self {
         Self {
             problem,
             timelines: problem.nodes().map(|n| Timeline::new(problem.capacity(n))).collect(),
@@ -93,7 +100,45 @@ impl<'p> State<'p> {
     /// An empty schedule that will be reset and rebuilt many times: also tabulates every
     /// task's options when the cluster is small.
     pub(crate) fn reusable(problem: &'p Problem) -> Self {
-        Self { table: Table::new(problem), ..Self::new(problem, false) }
+        let mut state = Self { table: Table::new(problem), ..Self::empty(problem, false) };
+        state.place_fixed();
+        state
+    }
+
+    /// Places every fixed task where and when it runs (forward passes only).
+    fn place_fixed(&mut self) {
+        if self.backward {
+            return;
+        }
+        let problem = self.problem;
+        for (task, f) in problem.fixed_tasks() {
+            let finish = f.start.saturating_add(problem.listed_duration(task, f.node));
+            self.place(task, Slot { node: f.node, start: f.start, finish });
+        }
+    }
+
+    /// Whether the task is placed already (a fixed task is, from the start).
+    pub(crate) fn is_placed(&self, task: TaskId) -> bool {
+        self.placed.get(task.index()).is_some_and(|a| a.task != UNPLACED.task)
+    }
+
+    /// The earliest start of a task forward in time ([`Problem::not_before`]), 0 backward.
+    fn not_before(&self, task: TaskId) -> Time {
+        if self.backward { 0 } else { self.problem.not_before(task) }
+    }
+
+    /// The earliest `start >= from` at which the demand fits the node's timeline for the
+    /// whole duration and the node has no downtime then.
+    fn fit(&self, timeline: &Timeline, node: NodeId, from: Time, duration: Time, demand: &[u64]) -> Time {
+        let mut at = from;
+        loop {
+            let fits = timeline.earliest_fit(at, duration, demand);
+            let free = if self.backward { fits } else { self.problem.available_from(node, fits, duration) };
+            if free == fits {
+                return fits;
+            }
+            at = free;
+        }
     }
 
     /// Empties the schedule (forward or backward), keeping every buffer.
@@ -104,6 +149,7 @@ impl<'p> State<'p> {
         self.index.reset();
         self.placed.fill(UNPLACED);
         self.backward = backward;
+        self.place_fixed();
     }
 
     /// The placements so far, indexed by task id ([`UNPLACED`] for the others).
@@ -129,7 +175,7 @@ impl<'p> State<'p> {
 
     /// Earliest start of `task` on `node` given its placed predecessors.
     fn ready_on(&self, task: TaskId, node: NodeId) -> Time {
-        let mut ready = 0;
+        let mut ready = self.not_before(task);
         for e in self.before(task) {
             let p = self.placed.get(e.task.index()).copied().unwrap_or(UNPLACED);
             // Hot loop: the schemes place a task only after all its predecessors, so an
@@ -145,7 +191,7 @@ impl<'p> State<'p> {
     /// Earliest time `task` could start on any node (predecessors' finish, no delay).
     pub(crate) fn ready_anywhere(&self, task: TaskId) -> Time {
         let finish = |e: &Edge| self.placed.get(e.task.index()).map_or(0, |p| p.finish);
-        self.before(task).iter().map(finish).max().unwrap_or(0)
+        self.before(task).iter().map(finish).max().unwrap_or(0).max(self.not_before(task))
     }
 
     /// Fills the slots with the placements of `task` that `policy` may pick: on `fixed` if
@@ -165,9 +211,9 @@ impl<'p> State<'p> {
             let ready = self.ready_on(task, node);
             let Some(timeline) = self.timelines.get(node.index()) else { return };
             let start = match at {
-                Some(t) if ready > t || timeline.earliest_fit(t, duration, demand) != t => return,
+                Some(t) if ready > t || self.fit(timeline, node, t, duration, demand) != t => return,
                 Some(t) => t,
-                None => timeline.earliest_fit(ready, duration, demand),
+                None => self.fit(timeline, node, ready, duration, demand),
             };
             self.slots.push(Slot { node, start, finish: start.saturating_add(duration) });
             return;
@@ -211,9 +257,9 @@ impl<'p> State<'p> {
             }
             let Some(timeline) = self.timelines.get(node.index()) else { continue };
             let start = match at {
-                Some(t) if timeline.earliest_fit(t, duration, demand) != t => continue,
+                Some(t) if self.fit(timeline, node, t, duration, demand) != t => continue,
                 Some(t) => t,
-                None => timeline.earliest_fit(ready, duration, demand),
+                None => self.fit(timeline, node, ready, duration, demand),
             };
             let finish = start.saturating_add(duration);
             let value = if policy.by_finish() { finish } else { start };
@@ -284,6 +330,9 @@ impl<'p> State<'p> {
         fixed: Option<NodeId>,
         policy: Policy,
     ) -> Result<Slot, SolveError> {
+        if let Some(a) = self.placed.get(task.index()).filter(|a| a.task != UNPLACED.task) {
+            return Ok(Slot { node: a.node, start: a.start, finish: a.finish }); // a fixed task
+        }
         self.evaluate(task, fixed, None, policy);
         let slot = self.choose(task, policy).ok_or_else(|| {
             SolveError::Internal(format!("list scheduling found no node for task {}", self.problem.task_name(task)))

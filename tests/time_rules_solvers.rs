@@ -1,0 +1,257 @@
+//! Every solver under the time rules (release dates, deadlines, fixed tasks, downtime, `now`)
+//! on random instances of the full model: every schedule verifies (so no deadline is broken
+//! and no fixed task moves); `dp` agrees with a brute-force oracle on the optimum and on
+//! infeasibility; heuristics either find a verified schedule or say which deadlines they
+//! missed, and never claim infeasibility the oracle refutes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
+
+use dagplan::generate::Generator;
+use dagplan::rng::SplitMix64;
+use dagplan::solver::heuristic_solvers;
+use dagplan::{Dp, NodeId, Problem, ProblemSpec, Scheduler, Solution, SolveError, Status, TaskId, Time, WindowSpec};
+use proptest::prelude::*;
+
+/// A small generated instance with random time rules added; `None` when the rules drawn are
+/// invalid (validation rejects them, which the bad-input catalogue covers).
+fn live(seed: u64, tasks: usize, nodes: usize) -> Option<Problem> {
+    let base = Generator {
+        tasks,
+        nodes,
+        resources: 2,
+        dependencies: 1.0,
+        window: 3,
+        tightness: 0.7,
+        max_duration: 6,
+        eligibility: 0.3,
+        heterogeneity: 0.3,
+        max_delay: 2,
+        seed,
+    }
+    .generate()
+    .unwrap();
+    let mut rng = SplitMix64::new(seed ^ 0x7115);
+    let mut spec: ProblemSpec = base.to_spec();
+    let horizon = 8 * tasks as u64 + 10;
+    spec.now = if rng.chance(0.3) { rng.below(6) } else { 0 };
+    for node in &mut spec.nodes {
+        if rng.chance(0.4) {
+            let from = rng.below(horizon);
+            node.unavailable.push(WindowSpec { from, to: from + 1 + rng.below(8) });
+        }
+    }
+    // Fix a task that has no predecessors on one of its nodes, sometimes.
+    let roots: Vec<TaskId> = base.tasks().filter(|&t| base.predecessors(t).is_empty()).collect();
+    if !roots.is_empty() && rng.chance(0.4) {
+        let t = roots[rng.below(roots.len() as u64) as usize];
+        let options: Vec<NodeId> = base.options(t).map(|(n, _)| n).collect();
+        let node = options[rng.below(options.len() as u64) as usize];
+        spec.tasks[t.index()].fixed =
+            Some(dagplan::FixedSpec { node: base.node_name(node).to_owned(), start: rng.below(10) });
+    }
+    for task in &mut spec.tasks {
+        if rng.chance(0.3) {
+            task.release = rng.below(12);
+        }
+        if rng.chance(0.3) {
+            task.deadline = Some(task.release + task.duration + rng.below(horizon / 2));
+        }
+    }
+    spec.build().ok()
+}
+
+/// Brute force: every topological order × every node choice, each task at its earliest
+/// start on its node that the time rules, its predecessors and the tasks before it allow
+/// (fixed tasks where they are fixed); the best schedule that meets every deadline, or
+/// `None` when none does. Left-shifting never breaks a release, a deadline or a fixed task,
+/// so some optimal schedule is active and generated this way.
+fn oracle(problem: &Problem) -> Option<Time> {
+    let n = problem.task_count();
+    let mut best: Option<Time> = None;
+    let mut orders = vec![Vec::new()];
+    // All topological orders, breadth first (n <= 6).
+    for _ in 0..n {
+        let mut next = Vec::new();
+        for order in &orders {
+            let order: &Vec<TaskId> = order;
+            for t in problem.tasks() {
+                if !order.contains(&t) && problem.predecessors(t).iter().all(|e| order.contains(&e.task)) {
+                    let mut longer = order.clone();
+                    longer.push(t);
+                    next.push(longer);
+                }
+            }
+        }
+        orders = next;
+    }
+    for order in &orders {
+        let options: Vec<Vec<(NodeId, Time)>> = order.iter().map(|&t| problem.options(t).collect()).collect();
+        let mut pick = vec![0usize; n];
+        loop {
+            if let Some(m) = serial(problem, order, &options, &pick) {
+                best = Some(best.map_or(m, |b| b.min(m)));
+            }
+            let mut k = 0;
+            while k < n {
+                pick[k] += 1;
+                if pick[k] < options[k].len() {
+                    break;
+                }
+                pick[k] = 0;
+                k += 1;
+            }
+            if k == n {
+                break;
+            }
+        }
+    }
+    best
+}
+
+fn serial(problem: &Problem, order: &[TaskId], options: &[Vec<(NodeId, Time)>], pick: &[usize]) -> Option<Time> {
+    let mut profiles: Vec<Intervals> = problem.nodes().map(|n| Intervals::new(problem.capacity(n))).collect();
+    for (t, f) in problem.fixed_tasks() {
+        profiles[f.node.index()].reserve(f.start, problem.listed_duration(t, f.node), problem.demand(t));
+    }
+    let mut placed: Vec<Option<(NodeId, Time)>> = vec![None; problem.task_count()];
+    let mut makespan = 0;
+    for (k, &t) in order.iter().enumerate() {
+        let (node, d) = options[k][pick[k]];
+        let ready = problem
+            .predecessors(t)
+            .iter()
+            .map(|e| {
+                let (pn, pf) = placed[e.task.index()].unwrap();
+                if pn == node { pf } else { pf + e.delay }
+            })
+            .max()
+            .unwrap_or(0);
+        let start = match problem.fixed(t) {
+            Some(f) if ready > f.start => return None,
+            Some(f) => f.start,
+            None => {
+                let mut at = ready.max(problem.release(t)).max(problem.now());
+                loop {
+                    let fits = profiles[node.index()].earliest_fit(at, d, problem.demand(t));
+                    // Independent downtime check: the task's interval (an instant when empty).
+                    let blocked = problem
+                        .unavailable(node)
+                        .iter()
+                        .find(|w| fits < w.to && w.from < (fits + d).max(fits + 1))
+                        .map(|w| w.to);
+                    match blocked {
+                        Some(to) => at = to,
+                        None => break fits,
+                    }
+                }
+            }
+        };
+        if problem.fixed(t).is_none() {
+            profiles[node.index()].reserve(start, d, problem.demand(t));
+        }
+        if problem.deadline(t).is_some_and(|dl| start + d > dl) {
+            return None;
+        }
+        placed[t.index()] = Some((node, start + d));
+        makespan = makespan.max(start + d);
+    }
+    Some(makespan)
+}
+
+/// The oracle's own node timeline, independent of the solvers': the reserved intervals.
+struct Intervals {
+    capacity: Vec<u64>,
+    busy: Vec<(Time, Time, Vec<u64>)>,
+}
+
+impl Intervals {
+    fn new(capacity: &[u64]) -> Self {
+        Self { capacity: capacity.to_vec(), busy: Vec::new() }
+    }
+
+    /// Whether `demand` fits at every instant of `[start, start + d)`: usage only rises at a
+    /// reservation's start, so checking `start` and the starts inside the interval suffices.
+    fn fits(&self, start: Time, d: Time, demand: &[u64]) -> bool {
+        let mut instants =
+            std::iter::once(start).chain(self.busy.iter().map(|b| b.0).filter(|&s| start < s && s < start + d));
+        instants.all(|at| {
+            (0..self.capacity.len()).all(|r| {
+                let used: u64 = self.busy.iter().filter(|b| b.0 <= at && at < b.1).map(|b| b.2[r]).sum();
+                used + demand[r] <= self.capacity[r]
+            })
+        })
+    }
+
+    /// The earliest start at or after `ready`: `ready` itself or a reservation's end.
+    fn earliest_fit(&self, ready: Time, d: Time, demand: &[u64]) -> Time {
+        if d == 0 {
+            return ready;
+        }
+        let mut starts: Vec<Time> =
+            std::iter::once(ready).chain(self.busy.iter().map(|b| b.1).filter(|&f| f > ready)).collect();
+        starts.sort_unstable();
+        starts.into_iter().find(|&s| self.fits(s, d, demand)).unwrap()
+    }
+
+    fn reserve(&mut self, start: Time, d: Time, demand: &[u64]) {
+        if d > 0 {
+            self.busy.push((start, start + d, demand.to_vec()));
+        }
+    }
+}
+
+fn checked(problem: &Problem, solution: &Solution) {
+    if solution.status == Status::Infeasible {
+        assert!(solution.schedule.assignments().is_empty());
+        return;
+    }
+    assert_eq!(solution.schedule.verify(problem), Ok(()));
+    assert!(solution.lower_bound <= solution.makespan());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn dp_agrees_with_the_oracle_and_heuristics_never_break_a_rule(
+        seed in 0u64..1_000_000, tasks in 1usize..=5, nodes in 1usize..=2,
+    ) {
+        let Some(problem) = live(seed, tasks, nodes) else { return Ok(()) };
+        let expected = oracle(&problem);
+        let dp = Dp::default().schedule(&problem).unwrap();
+        checked(&problem, &dp);
+        match expected {
+            None => prop_assert_eq!(dp.status, Status::Infeasible, "seed {}", seed),
+            Some(m) => {
+                prop_assert_eq!(dp.status, Status::Optimal, "seed {}", seed);
+                prop_assert_eq!(dp.makespan(), m, "seed {}", seed);
+            }
+        }
+        for solver in heuristic_solvers() {
+            match solver.schedule(&problem) {
+                Ok(solution) => {
+                    checked(&problem, &solution);
+                    if solution.status == Status::Infeasible {
+                        prop_assert!(expected.is_none(), "{} claims infeasible, seed {}", solver.name(), seed);
+                    } else {
+                        prop_assert!(solution.makespan() >= expected.unwrap(), "seed {}", seed);
+                    }
+                }
+                Err(SolveError::DeadlinesMissed(missed)) => prop_assert!(!missed.is_empty()),
+                Err(e) => prop_assert!(false, "{} failed: {e}, seed {}", solver.name(), seed),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_generated_rules_are_varied() {
+    let problems: Vec<Problem> = (0..200).filter_map(|s| live(s, 5, 2)).collect();
+    assert!(problems.len() > 100, "{} valid", problems.len());
+    assert!(problems.iter().any(|p| p.has_fixed_tasks()));
+    assert!(problems.iter().any(|p| p.has_downtime()));
+    assert!(problems.iter().any(|p| p.has_deadlines()));
+    assert!(problems.iter().any(|p| p.now() > 0));
+    let infeasible = problems.iter().filter(|p| oracle(p).is_none()).count();
+    assert!(infeasible > 0 && infeasible < problems.len(), "{infeasible} infeasible");
+}
