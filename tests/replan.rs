@@ -26,7 +26,14 @@ fn user_story_v3_runs_late_and_v4_node_goes_down() {
         .unwrap();
     let p = &replanning.problem;
     assert_eq!(p.now(), 35);
-    for solver in [&Greedy::default() as &dyn Scheduler, &CriticalPath, &dagplan::Dp::default()] {
+    let (greedy, critical_path, dp) = (Greedy::default(), CriticalPath, dagplan::Dp::default());
+    #[cfg(feature = "ilp")]
+    let ilp = Some(dagplan::Ilp::default());
+    #[cfg(not(feature = "ilp"))]
+    let ilp: Option<Greedy> = None;
+    let exact = ilp.as_ref().map(|s| s as &dyn Scheduler);
+    let solvers = [&greedy as &dyn Scheduler, &critical_path, &dp].into_iter().chain(exact);
+    for solver in solvers {
         let replanned = replanning.solve(solver).unwrap();
         let schedule = &replanned.solution.schedule;
         assert_eq!(schedule.verify(p), Ok(()), "{}", solver.name());

@@ -1,6 +1,6 @@
 //! Every solver under the time rules (release dates, deadlines, fixed tasks, downtime, `now`)
 //! on random instances of the full model: every schedule verifies (so no deadline is broken
-//! and no fixed task moves); `dp` agrees with a brute-force oracle on the optimum and on
+//! and no fixed task moves); `dp` and `ilp` agree with a brute-force oracle on the optimum and on
 //! infeasibility; heuristics either find a verified schedule or say which deadlines they
 //! missed, and never claim infeasibility the oracle refutes.
 
@@ -227,6 +227,18 @@ proptest! {
                 prop_assert_eq!(dp.makespan(), m, "seed {}", seed);
             }
         }
+        #[cfg(feature = "ilp")]
+        {
+            let ilp = dagplan::Ilp::default().schedule(&problem).unwrap();
+            checked(&problem, &ilp);
+            match expected {
+                None => prop_assert_eq!(ilp.status, Status::Infeasible, "ilp, seed {}", seed),
+                Some(m) => {
+                    prop_assert_eq!(ilp.status, Status::Optimal, "ilp, seed {}", seed);
+                    prop_assert_eq!(ilp.makespan(), m, "ilp, seed {}", seed);
+                }
+            }
+        }
         for solver in heuristic_solvers() {
             match solver.schedule(&problem) {
                 Ok(solution) => {
@@ -254,4 +266,48 @@ fn the_generated_rules_are_varied() {
     assert!(problems.iter().any(|p| p.now() > 0));
     let infeasible = problems.iter().filter(|p| oracle(p).is_none()).count();
     assert!(infeasible > 0 && infeasible < problems.len(), "{infeasible} infeasible");
+}
+
+/// Two unit-capacity tasks of 5 that must both finish by 8 on one node: no precedence, so
+/// the critical path method sees nothing; the exact solvers must prove it, the heuristics
+/// must say which deadline they missed.
+#[test]
+fn exact_solvers_prove_a_resource_conflict_infeasible() {
+    let problem = ProblemSpec::new()
+        .node(dagplan::NodeSpec::new("n").capacity("cpu", 1))
+        .task(dagplan::TaskSpec::new("a", 5).demand("cpu", 1).deadline(8))
+        .task(dagplan::TaskSpec::new("b", 5).demand("cpu", 1).deadline(8))
+        .build()
+        .unwrap();
+    assert_eq!(oracle(&problem), None);
+    assert_eq!(Dp::default().schedule(&problem).unwrap().status, Status::Infeasible);
+    #[cfg(feature = "ilp")]
+    assert_eq!(dagplan::Ilp::default().schedule(&problem).unwrap().status, Status::Infeasible);
+    for solver in heuristic_solvers() {
+        let Err(SolveError::DeadlinesMissed(missed)) = solver.schedule(&problem) else { panic!("{}", solver.name()) };
+        assert_eq!(missed.len(), 1);
+        assert_eq!((missed[0].deadline, missed[0].finish), (8, 10));
+        assert!(SolveError::DeadlinesMissed(missed).to_string().contains("finishes at 10, deadline 8"));
+    }
+}
+
+/// Downtime the lower bounds do not see: the exact solvers must still prove the optimum.
+#[test]
+fn exact_solvers_prove_optima_around_downtime() {
+    let problem = ProblemSpec::new()
+        .node(dagplan::NodeSpec::new("n").capacity("cpu", 1).unavailable(2, 6))
+        .task(dagplan::TaskSpec::new("a", 3).demand("cpu", 1))
+        .task(dagplan::TaskSpec::new("b", 2).demand("cpu", 1).release(1))
+        .build()
+        .unwrap();
+    assert_eq!(oracle(&problem), Some(11)); // both after the window: a at 6, b at 9
+    let dp = Dp::default().schedule(&problem).unwrap();
+    checked(&problem, &dp);
+    assert_eq!((dp.makespan(), dp.status), (11, Status::Optimal));
+    #[cfg(feature = "ilp")]
+    {
+        let ilp = dagplan::Ilp::default().dp_share(0.0).unwrap().schedule(&problem).unwrap();
+        checked(&problem, &ilp);
+        assert_eq!((ilp.makespan(), ilp.status), (11, Status::Optimal));
+    }
 }

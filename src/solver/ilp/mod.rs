@@ -68,8 +68,8 @@ use good_lp::{Expression, ProblemVariables, SolverModel, constraint, highs, vari
 use highs::HighsModelStatus;
 
 use super::heuristic::heuristic_schedule;
-use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions};
-use crate::bounds::lower_bound;
+use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions, Status};
+use crate::bounds::{deadline_conflict, lower_bound};
 use crate::model::{Problem, Time};
 use model::{Limits, TimeIndexed};
 use windows::Windows;
@@ -187,14 +187,31 @@ impl Scheduler for Ilp {
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
         let deadline = self.options.deadline();
-        let mut heuristic = heuristic_schedule(problem, &self.options)?;
+        if deadline_conflict(problem).is_some() {
+            return Ok(Solution::infeasible(started, vec![("columns", 0), ("rows", 0)]));
+        }
+        // With deadlines the heuristics may find no schedule: then the model covers every
+        // schedule up to the problem's horizon, and its infeasibility proves that none exists.
+        let mut heuristic = match heuristic_schedule(problem, &self.options) {
+            Ok(solution) if solution.status == Status::Infeasible => return Ok(solution),
+            Ok(solution) => Some(solution),
+            Err(SolveError::DeadlinesMissed(_)) => None,
+            Err(e) => return Err(e),
+        };
         let lower = lower_bound(problem);
-        if self.dp_share > 0.0 && heuristic.makespan() > lower {
-            let primal = self.primal_dp(problem, &deadline, self.dp_share, self.options.cancel.clone())?;
-            if primal.makespan() < heuristic.makespan() {
-                heuristic = primal;
+        if self.dp_share > 0.0 && heuristic.as_ref().is_none_or(|h| h.makespan() > lower) {
+            match self.primal_dp(problem, &deadline, self.dp_share, self.options.cancel.clone()) {
+                Ok(primal) if primal.status == Status::Infeasible => return Ok(primal),
+                Ok(primal) if heuristic.as_ref().is_none_or(|h| primal.makespan() < h.makespan()) => {
+                    heuristic = Some(primal);
+                }
+                Ok(_) | Err(SolveError::DeadlinesMissed(_)) => {}
+                Err(e) => return Err(e),
             }
         }
+        let Some(mut heuristic) = heuristic else {
+            return self.without_upper_bound(problem, started);
+        };
         let upper = heuristic.makespan();
         // The model asks for a schedule ending before `target`; proving it has none proves
         // the gap (with the default gap 0, `target` is `upper`: the proof of optimality).
@@ -243,10 +260,12 @@ impl Scheduler for Ilp {
             });
             (outcome, primal)
         });
-        if let Some(primal) = primal.transpose()? {
-            if primal.makespan() < heuristic.makespan() {
+        match primal.transpose() {
+            Ok(Some(primal)) if primal.status != Status::Infeasible && primal.makespan() < heuristic.makespan() => {
                 heuristic = primal;
             }
+            Ok(_) | Err(SolveError::DeadlinesMissed(_)) => {}
+            Err(e) => return Err(e),
         }
         let outcome = outcome?;
         let mut schedule = heuristic.schedule;
@@ -271,6 +290,36 @@ impl Scheduler for Ilp {
 }
 
 impl Ilp {
+    /// The model over the problem's whole horizon when no heuristic found a schedule that
+    /// meets the deadlines: HiGHS finds one, or proves that none exists (every feasible
+    /// schedule can be left-shifted to end by the horizon).
+    fn without_upper_bound(&self, problem: &Problem, started: Instant) -> Result<Solution, SolveError> {
+        let deadline = self.options.deadline();
+        let horizon = problem.horizon();
+        let lower = lower_bound(problem);
+        let limits = Limits { columns: self.max_columns, nonzeros: self.max_nonzeros };
+        let windows = Windows::propagate(problem, horizon, limits.columns, None);
+        let model = match TimeIndexed::build(problem, &windows, horizon, lower, limits) {
+            // The propagation emptied a task's window: no schedule ends by the horizon.
+            Err(SolveError::Internal(_)) if windows.contradiction => {
+                return Ok(Solution::infeasible(started, vec![("columns", 0), ("rows", 0)]));
+            }
+            other => other?,
+        };
+        let counters = vec![("columns", model.columns() as u64), ("rows", model.rows.len() as u64)];
+        let outcome = solve(&model, self.threads(), &deadline, self.relative_gap)?;
+        match &outcome.values {
+            Some(values) => {
+                let found = model.decode(values).ok_or_else(|| {
+                    SolveError::Internal("HiGHS returned a solution without a start for some task".into())
+                })?;
+                Solution::new(problem, found, outcome.bound, started, counters)
+            }
+            None if outcome.bound > horizon => Ok(Solution::infeasible(started, counters)),
+            None => Err(SolveError::DeadlinesMissed(Vec::new())),
+        }
+    }
+
     /// A run of `dp` as a primal heuristic for `share` of the time left, stopped by `cancel`
     /// (its bound is discarded by the caller). Without a time limit it is capped at 100,000
     /// states, else at 2,000,000.

@@ -154,6 +154,7 @@ impl TimeIndexed {
         let mut model = Self { horizon, lower, blocks, task_blocks, makespan_col: cols as usize, rows: Vec::new() };
         model.assignment_rows(problem);
         model.monotone_rows();
+        model.downtime_rows(problem);
         model.makespan_rows(problem, windows);
         model.precedence_rows(problem, windows);
         if model.nonzeros() > limits.nonzeros {
@@ -173,6 +174,31 @@ impl TimeIndexed {
             let terms = self.blocks_of(t).iter().map(|b| (b.chosen(), 1.0)).collect();
             self.rows.push(Row { terms, lower: 1.0, upper: 1.0 });
         }
+    }
+
+    /// No start at `s` where the task would run during its node's downtime:
+    /// `z(s) − z(s − 1) ≤ 0` (with the monotone rows, `z` does not step up at `s`).
+    fn downtime_rows(&mut self, problem: &Problem) {
+        if !problem.has_downtime() {
+            return;
+        }
+        let mut rows = Vec::new();
+        for b in &self.blocks {
+            if problem.unavailable(b.node).is_empty() {
+                continue;
+            }
+            for (s, c) in b.starts() {
+                if problem.is_available(b.node, s, b.duration) {
+                    continue;
+                }
+                let mut terms = vec![(c, 1.0)];
+                if s > b.first {
+                    terms.push((c - 1, -1.0));
+                }
+                rows.push(Row { terms, lower: f64::NEG_INFINITY, upper: 0.0 });
+            }
+        }
+        self.rows.append(&mut rows);
     }
 
     /// `z(s − 1) ≤ z(s)`: once started, a task stays started.
