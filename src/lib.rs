@@ -61,6 +61,7 @@
 //! | `topological` | [`Topological`] | heuristic baseline | O(n log n + e + n·m·s) |
 //! | `critical-path` | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
 //! | `greedy` | [`Greedy`] | heuristic portfolio, anytime | O(n log n + e + n·c·(p + log k + s)) per pass |
+//! | `search` | [`Search`](solver::Search) | heuristic, anytime (time limit, schedule budget); never worse than `greedy` | per genetic child or tabu iteration: a few list passes or one O(n + e) re-timing |
 //! | `dp` | [`Dp`] | exact; anytime (time, state limits) | exponential in the worst case |
 //! | `ilp` | `Ilp` (feature `ilp`) | exact with HiGHS's proof; anytime | a MIP: exponential in the worst case |
 //!

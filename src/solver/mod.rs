@@ -5,6 +5,7 @@
 //! | [`Topological`] | heuristic (baseline) | O(n log n + e + n·m·s) |
 //! | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
 //! | [`Greedy`] | heuristic (portfolio of list schedules) | O(n log n + e + n·c·(p + log k + s)) per pass |
+//! | [`Search`] | heuristic, anytime (never worse than greedy) | until the time limit or budget; see [`Search`] |
 //! | [`Dp`] | exact (anytime: time and state limits) | exponential; see [`Dp`] |
 //! | `Ilp` (feature `ilp`) | exact with HiGHS's proof (anytime: time limit, gap) | NP-hard MIP |
 //!
@@ -18,6 +19,7 @@ mod heuristic;
 pub mod ilp;
 mod list;
 pub mod registry;
+pub mod search;
 pub mod topological;
 
 use std::sync::Arc;
@@ -32,6 +34,7 @@ pub use heuristic::heuristic_schedule;
 pub use ilp::Ilp;
 
 pub use registry::{solver_by_name, solver_names};
+pub use search::Search;
 pub use topological::Topological;
 
 use crate::bounds::{deadline_conflict, lower_bound};
@@ -296,11 +299,21 @@ pub fn heuristic_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
 
 /// One of each registered solver, in the order of the solver table ([`solver_names`]), each
 /// with a 10-second time limit so that a loop over all solvers always ends (the exact ones
-/// then return their best schedule and bound as `Feasible`).
+/// then return their best schedule and bound as `Feasible`); `search`, which would use all
+/// of it, also gets a budget of [`ALL_SOLVERS_SEARCH_BUDGET`] schedules.
 pub fn all_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
     let options = SolveOptions::default().time_limit(Duration::from_secs(10));
-    solver_names().iter().filter_map(|name| solver_by_name(name, &options)).collect()
+    solver_names()
+        .iter()
+        .filter_map(|&name| match name {
+            "search" => Some(Box::new(Search::new(options.clone()).schedules(ALL_SOLVERS_SEARCH_BUDGET)) as _),
+            _ => solver_by_name(name, &options),
+        })
+        .collect()
 }
+
+/// The schedule budget of `search` in [`all_solvers`].
+pub const ALL_SOLVERS_SEARCH_BUDGET: u64 = 3_000;
 
 #[cfg(test)]
 mod tests {

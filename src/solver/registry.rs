@@ -7,14 +7,14 @@
 
 #[cfg(feature = "ilp")]
 use super::Ilp;
-use super::{CriticalPath, Dp, Greedy, Scheduler, SolveOptions, Topological};
+use super::{CriticalPath, Dp, Greedy, Scheduler, Search, SolveOptions, Topological};
 
 /// Every registered solver name, in the order of the solver table.
 pub fn solver_names() -> &'static [&'static str] {
     #[cfg(feature = "ilp")]
-    return &["topological", "critical-path", "greedy", "dp", "ilp"];
+    return &["topological", "critical-path", "greedy", "search", "dp", "ilp"];
     #[cfg(not(feature = "ilp"))]
-    return &["topological", "critical-path", "greedy", "dp"];
+    return &["topological", "critical-path", "greedy", "search", "dp"];
 }
 
 /// The solver registered under `name`, configured with `options`; `None` for an unknown name.
@@ -23,6 +23,7 @@ pub fn solver_by_name(name: &str, options: &SolveOptions) -> Option<Box<dyn Sche
         "topological" => Some(Box::new(Topological)),
         "critical-path" => Some(Box::new(CriticalPath)),
         "greedy" => Some(Box::new(Greedy::new().options(options.clone()))),
+        "search" => Some(Box::new(Search::new(options.clone()))),
         "dp" => Some(Box::new(Dp::new(options.clone()))),
         #[cfg(feature = "ilp")]
         "ilp" => Some(Box::new(Ilp::new(options.clone()))),

@@ -91,6 +91,22 @@ impl<'p> Decoder<'p> {
         Ok(self.makespan)
     }
 
+    /// The last schedule, indexed by task id.
+    pub(crate) fn schedule(&self) -> &[Assignment] {
+        &self.schedule
+    }
+
+    /// Writes into `out` the tasks of the last schedule by start time (ties in topological
+    /// order): a precedence-feasible list that decodes to a schedule no longer than it.
+    pub(crate) fn start_order(&self, out: &mut Vec<TaskId>) {
+        out.clear();
+        out.extend(self.problem.tasks());
+        let (schedule, position) = (&self.schedule, &self.position);
+        let start = |t: TaskId| schedule.get(t.index()).map_or(0, |a| a.start);
+        let pos = |t: TaskId| position.get(t.index()).copied().unwrap_or_default();
+        out.sort_unstable_by_key(|&t| (start(t), pos(t)));
+    }
+
     /// The last schedule, taken out (the decoder stays usable).
     pub(crate) fn take_schedule(&mut self) -> Vec<Assignment> {
         std::mem::replace(&mut self.schedule, vec![UNPLACED; self.problem.task_count()])

@@ -1,0 +1,277 @@
+//! One island of the activity-list genetic algorithm.
+//!
+//! An individual is a precedence-feasible activity list. It is decoded by the serial scheme
+//! of the list-scheduling engine (earliest-finish node choice), improved by double
+//! justification, and replaced by the start order of the justified schedule (Lamarckian
+//! learning: the list then decodes to a schedule at least as good). A generation draws
+//! `size` children: parents by binary tournament, Hartmann's two-point crossover (prefix of
+//! the mother, then the father's order, then the mother's: precedence-feasible by
+//! construction), and an adjacent-swap mutation that never swaps a task with its direct
+//! successor. Parents and children then compete for the `size` places (elitist, duplicates
+//! dropped). After [`STALL`] generations without a better island best, the population is
+//! rebuilt around its best by heavy mutation.
+//!
+//! Per child: O(n) crossover and mutation (plus O(e) successor checks), three serial passes
+//! (decode, backward, forward), and an O(n log n) sort. Hartmann (1998), "A competitive
+//! genetic algorithm for resource-constrained project scheduling", NRL 45; Valls, Ballestín
+//! and Quintanilla (2005), "Justification and RCPSP: a technique that pays", EJOR 165.
+
+use super::control::{Budget, Control};
+use crate::model::{Problem, TaskId, Time};
+use crate::rng::SplitMix64;
+use crate::schedule::Assignment;
+use crate::solver::SolveError;
+use crate::solver::list::{Decoder, Policy};
+
+/// Schedules generated per child: decode, backward pass, forward pass.
+pub(super) const PER_CHILD: u64 = 3;
+/// Generations without a better island best before the population is rebuilt.
+const STALL: u32 = 40;
+/// Probability of each adjacent swap.
+const SWAP: f64 = 0.05;
+
+/// A decoded activity list.
+#[derive(Debug, Clone)]
+pub(super) struct Individual {
+    list: Vec<TaskId>,
+    makespan: Time,
+    fingerprint: u64,
+}
+
+/// One island: its population, decoder, random stream and best schedule.
+pub(super) struct Island<'p> {
+    problem: &'p Problem,
+    decoder: Decoder<'p>,
+    rng: SplitMix64,
+    size: usize,
+    population: Vec<Individual>,
+    /// The island's best schedule (indexed by task id) and its makespan.
+    best: Vec<Assignment>,
+    best_makespan: Time,
+    /// Scratch: which tasks a child already holds.
+    taken: Vec<bool>,
+    stall: u32,
+    budget: Budget,
+    pub(super) schedules: u64,
+    pub(super) generations: u64,
+}
+
+impl<'p> Island<'p> {
+    /// An island whose best so far is `best` (a complete schedule indexed by task id), with
+    /// `size` individuals and a budget of schedules.
+    pub(super) fn new(
+        problem: &'p Problem,
+        best: Vec<Assignment>,
+        rng: SplitMix64,
+        size: usize,
+        budget: Budget,
+    ) -> Result<Self, SolveError> {
+        let mut decoder = Decoder::new(problem);
+        let best_makespan = decoder.adopt(best.clone())?;
+        Ok(Self {
+            problem,
+            decoder,
+            rng,
+            size: size.max(2),
+            population: Vec::new(),
+            best,
+            best_makespan,
+            taken: vec![false; problem.task_count()],
+            stall: 0,
+            budget,
+            schedules: 0,
+            generations: 0,
+        })
+    }
+
+    /// The island's best makespan and schedule.
+    pub(super) fn best(&self) -> (Time, &[Assignment]) {
+        (self.best_makespan, &self.best)
+    }
+
+    /// Whether the island's budget cannot pay for another child.
+    pub(super) fn exhausted(&self) -> bool {
+        !self.budget.allows(PER_CHILD)
+    }
+
+    /// The best individual of the population (for migration).
+    pub(super) fn champion(&self) -> Option<&Individual> {
+        self.population.first()
+    }
+
+    /// Adds `migrant` in place of the worst individual unless it is already present.
+    pub(super) fn welcome(&mut self, migrant: Individual) {
+        if self.population.iter().any(|i| i.fingerprint == migrant.fingerprint && i.list == migrant.list) {
+            return;
+        }
+        self.population.pop();
+        self.population.push(migrant);
+        self.population.sort_by_key(|i| i.makespan);
+    }
+
+    /// Evaluates `list` (decode, justify, Lamarckian update), counting the schedules and
+    /// keeping the island's best.
+    fn evaluate(&mut self, mut list: Vec<TaskId>, control: &Control) -> Result<Individual, SolveError> {
+        self.decoder.decode(&list, None, Policy::EarliestFinish)?;
+        let makespan = self.decoder.justify()?;
+        self.schedules += PER_CHILD;
+        self.budget.spend(PER_CHILD);
+        self.decoder.start_order(&mut list);
+        if makespan < self.best_makespan {
+            self.best_makespan = makespan;
+            self.best.clear();
+            self.best.extend_from_slice(self.decoder.schedule());
+            self.stall = 0;
+            control.improved(makespan, || {});
+        }
+        let fingerprint = fingerprint(&list);
+        Ok(Individual { list, makespan, fingerprint })
+    }
+
+    /// Fills the population from `seeds` (each a precedence-feasible list), then random
+    /// mutations of them, within the budget.
+    pub(super) fn populate(&mut self, seeds: Vec<Vec<TaskId>>, control: &Control) -> Result<(), SolveError> {
+        let mut base: Vec<Vec<TaskId>> = seeds;
+        if base.is_empty() {
+            base.push(self.problem.topological_order().to_vec());
+        }
+        let mut k = 0;
+        while self.population.len() < self.size && !self.exhausted() && !control.stopped() {
+            let mut list = base.get(k % base.len()).cloned().unwrap_or_default();
+            if k >= base.len() {
+                self.mutate(&mut list, 0.5);
+            }
+            k += 1;
+            let individual = self.evaluate(list, control)?;
+            self.insert(individual);
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, individual: Individual) {
+        let duplicate =
+            self.population.iter().any(|i| i.fingerprint == individual.fingerprint && i.list == individual.list);
+        if !duplicate {
+            self.population.push(individual);
+            self.population.sort_by_key(|i| i.makespan);
+        }
+    }
+
+    /// Runs generations for at most `epoch` schedules, until the budget is spent, the control
+    /// stops, or `bound` is reached.
+    pub(super) fn evolve(&mut self, epoch: u64, control: &Control, bound: Time) -> Result<(), SolveError> {
+        let end = self.schedules.saturating_add(epoch);
+        let affordable = |island: &Self| island.schedules + PER_CHILD <= end && !island.exhausted();
+        while affordable(self) && !control.stopped() && self.best_makespan > bound {
+            if self.population.len() < 2 {
+                return Ok(());
+            }
+            let before = self.best_makespan;
+            let mut children = Vec::with_capacity(self.size);
+            while children.len() < self.size && affordable(self) && !control.stopped() {
+                let mother = self.tournament();
+                let father = self.tournament();
+                let mut child = self.crossover(mother, father);
+                self.mutate(&mut child, SWAP);
+                children.push(self.evaluate(child, control)?);
+                if self.best_makespan <= bound {
+                    break;
+                }
+            }
+            for child in children {
+                self.insert(child);
+            }
+            self.population.truncate(self.size);
+            self.generations += 1;
+            if self.best_makespan == before {
+                self.stall += 1;
+                if self.stall >= STALL {
+                    self.restart();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the best individual and replaces the others by heavy mutations of it (their
+    /// makespans stay stale until they are evaluated as parents' children: they are given
+    /// the worst possible makespan so that they only breed).
+    fn restart(&mut self) {
+        self.stall = 0;
+        let Some(best) = self.population.first().cloned() else { return };
+        let mut fresh = vec![best.clone()];
+        for _ in 1..self.size {
+            let mut list = best.list.clone();
+            self.mutate(&mut list, 0.3);
+            let fingerprint = fingerprint(&list);
+            fresh.push(Individual { list, makespan: Time::MAX, fingerprint });
+        }
+        self.population = fresh;
+    }
+
+    /// Index of the better of two random individuals (ties: the smaller index, which has a
+    /// makespan no larger since the population is sorted).
+    fn tournament(&mut self) -> usize {
+        let n = self.population.len() as u64;
+        let a = self.rng.below(n) as usize;
+        let b = self.rng.below(n) as usize;
+        a.min(b)
+    }
+
+    /// Hartmann's two-point crossover of the lists of individuals `m` and `f`.
+    fn crossover(&mut self, m: usize, f: usize) -> Vec<TaskId> {
+        let n = self.problem.task_count();
+        let (Some(mother), Some(father)) = (self.population.get(m), self.population.get(f)) else {
+            return self.problem.topological_order().to_vec();
+        };
+        let mut q1 = self.rng.below(n as u64 + 1) as usize;
+        let mut q2 = self.rng.below(n as u64 + 1) as usize;
+        if q1 > q2 {
+            std::mem::swap(&mut q1, &mut q2);
+        }
+        self.taken.fill(false);
+        let mut child = Vec::with_capacity(n);
+        let taken = &mut self.taken;
+        let mut take = |t: TaskId, child: &mut Vec<TaskId>| {
+            if let Some(slot) = taken.get_mut(t.index()) {
+                if !*slot {
+                    *slot = true;
+                    child.push(t);
+                }
+            }
+        };
+        for &t in mother.list.iter().take(q1) {
+            take(t, &mut child);
+        }
+        for &t in &father.list {
+            if child.len() >= q2 {
+                break;
+            }
+            take(t, &mut child);
+        }
+        for &t in &mother.list {
+            take(t, &mut child);
+        }
+        child
+    }
+
+    /// Swaps each adjacent pair with probability `p` unless the second task directly
+    /// depends on the first (in a precedence-feasible list only a direct dependency can
+    /// separate neighbours), so the list stays precedence-feasible.
+    fn mutate(&mut self, list: &mut [TaskId], p: f64) {
+        for i in 1..list.len() {
+            if !self.rng.chance(p) {
+                continue;
+            }
+            let (Some(&a), Some(&b)) = (list.get(i - 1), list.get(i)) else { continue };
+            if self.problem.successors(a).iter().all(|e| e.task != b) {
+                list.swap(i - 1, i);
+            }
+        }
+    }
+}
+
+/// A cheap hash of a list, to find duplicates before comparing lists.
+fn fingerprint(list: &[TaskId]) -> u64 {
+    list.iter().fold(0xCBF2_9CE4_8422_2325, |h, t| (h ^ u64::from(t.0)).wrapping_mul(0x0000_0100_0000_01B3))
+}

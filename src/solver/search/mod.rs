@@ -1,0 +1,321 @@
+//! `search`: anytime improvement of the greedy plan until the time limit, a schedule budget
+//! or cancellation.
+//!
+//! # Algorithm
+//! 1. Run the [`Greedy`] portfolio (same options). If its makespan meets the lower bound it
+//!    is optimal and returned at once.
+//! 2. Otherwise improve it on `k` **islands** in parallel (rayon; `k` =
+//!    [`Search::islands`], by default the thread count), with the method that suits the
+//!    problem:
+//!    * **Shops** — every node any task can use is unary (no two of its tasks fit together:
+//!      job shops, flexible job shops, one machine per node): **tabu search** on the
+//!      disjunctive graph. Moves shift a task to the front or back of its block on a critical
+//!      path (N7, containing Nowicki and Smutnicki's N5) or, when tasks have a choice of node,
+//!      move a critical task to another node at its best position (Mastrolilli and
+//!      Gambardella); moves are ranked by a head/tail estimate, the best non-tabu one is
+//!      applied and the plan re-timed exactly; islands restart from their best after a stall.
+//!    * **Everything else** (cumulative resources, RCPSP, multi-node workflows): an
+//!      **activity-list genetic algorithm**. Each child list is decoded by the serial
+//!      schedule generation scheme of the crate's list-scheduling engine (each task at its
+//!      earliest feasible start, on the node where it finishes earliest, so placement and
+//!      transfer delays are part of every decoding), improved by double justification
+//!      (forward–backward improvement), and replaced by the start order of the justified
+//!      schedule. Parents are drawn by binary tournament and recombined by Hartmann's
+//!      two-point crossover; mutation swaps neighbours that do not depend on each other;
+//!      parents and children compete for the places, duplicates dropped; a stalled island is
+//!      rebuilt around its best. Islands start from the greedy plan's start order and biased
+//!      random samples and pass their best list to the next island (a ring) after each epoch.
+//!
+//!    Islands run in epochs of [`EPOCH`] schedules and synchronise in between, so the result
+//!    does not depend on thread timing.
+//! 3. Stop when the makespan meets the lower bound, the time is up, the solve is cancelled,
+//!    or the schedule budget is spent; return the best schedule of all islands (ties: the
+//!    lowest island), or the greedy plan if none is shorter.
+//!
+//! # Complexity
+//! Genetic algorithm, per child: O(n + e) for crossover and mutation, three serial passes of
+//! the engine (O(n·(p + c·log c + s·r)) each: see the engine's docs) and an O(n log n) sort;
+//! memory O(k·size·n). Tabu search, per iteration: O(n + e) for the critical path and the
+//! exact re-timing plus O(b·k·p) for the estimates of b blocks of k tasks; memory O(k·n²)
+//! for the tabu memory, so shops above 2,000 tasks go to the genetic algorithm. Figures per
+//! decoded schedule are in BENCHMARKS.md.
+//!
+//! # Literature
+//! Hartmann (1998), "A competitive genetic algorithm for resource-constrained project
+//! scheduling", Naval Research Logistics 45; Nowicki and Smutnicki (1996), "A fast taboo
+//! search algorithm for the job shop problem", Management Science 42; Mastrolilli and
+//! Gambardella (2000), "Effective neighbourhood functions for the flexible job shop
+//! problem", Journal of Scheduling 3; Valls, Ballestín and Quintanilla (2005),
+//! "Justification and RCPSP: a technique that pays", EJOR 165; Debels and Vanhoucke (2007),
+//! "A decomposition-based genetic algorithm for the resource-constrained project-scheduling
+//! problem", Operations Research 55; Kolisch and Hartmann (2006), "Experimental
+//! investigation of heuristics for resource-constrained project scheduling: an update",
+//! EJOR 174 (schedule counts as the measure of effort).
+//!
+//! # Guarantee
+//! Heuristic and anytime: never worse than the greedy portfolio it starts from (that plan
+//! stays the incumbent until a shorter one is found), every schedule feasible by construction
+//! (and verified in every test), `Optimal` only when the makespan meets the proven lower
+//! bound. **Reproducibility**: with a schedule budget ([`Search::schedules`]) and no time
+//! limit, the same problem, seed and island count give the same schedule on any machine.
+//! A time limit makes the result depend on the machine's speed and load (how many schedules
+//! fit in the time); use the budget for reproducible experiments. Without either, the search
+//! stops after a default budget of `min(50,000, 5,000,000 / tasks)` schedules (at least 30).
+
+mod control;
+mod ga;
+mod shop;
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use self::control::{Budget, Control};
+use self::ga::Island;
+use self::shop::Shop;
+use self::shop::tabu::Tabu;
+use super::list::{Decoder, Rule, priorities, sampled_list};
+use super::{Greedy, Scheduler, Solution, SolveError, SolveOptions};
+use crate::bounds::lower_bound;
+use crate::model::{Problem, TaskId, Time};
+use crate::rng::SplitMix64;
+use crate::schedule::{Assignment, Schedule};
+
+/// Schedules each island runs between migrations.
+pub const EPOCH: u64 = 3_000;
+/// Individuals per island.
+const POPULATION: usize = 40;
+
+/// The anytime improvement solver (see the [module docs](self)).
+///
+/// ```
+/// use dagplan::{Scheduler, SolveOptions};
+/// use dagplan::solver::search::Search;
+/// let problem = dagplan::example::five_tasks();
+/// let solution = Search::new(SolveOptions::default().seed(7)).schedules(2_000).schedule(&problem).unwrap();
+/// assert_eq!(solution.makespan(), 70);
+/// assert!(solution.schedule.verify(&problem).is_ok());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    options: SolveOptions,
+    schedules: Option<u64>,
+    islands: Option<usize>,
+}
+
+impl Search {
+    /// A search with these options (time limit, seed, threads, cancellation).
+    pub fn new(options: SolveOptions) -> Self {
+        Self { options, schedules: None, islands: None }
+    }
+
+    /// Caps the number of schedules the search builds after the greedy start (a genetic child
+    /// costs three: its decoding and the two justification passes; a tabu iteration one exact
+    /// re-timing). With a budget and no time limit the result is reproducible (see the module
+    /// docs).
+    pub fn schedules(mut self, budget: u64) -> Self {
+        self.schedules = Some(budget);
+        self
+    }
+
+    /// Sets the number of islands (at least 1; default: the thread count). The result for a
+    /// seed and budget depends on it, not on the number of threads that run the islands.
+    pub fn islands(mut self, islands: usize) -> Self {
+        self.islands = Some(islands.max(1));
+        self
+    }
+
+    /// The schedule budget in force: the one set, else a default when no time limit is set.
+    fn budget(&self, problem: &Problem) -> Option<u64> {
+        match (self.schedules, self.options.time_limit) {
+            (Some(b), _) => Some(b),
+            (None, Some(_)) => None,
+            (None, None) => {
+                let n = problem.task_count().max(1) as u64;
+                Some((5_000_000 / n).clamp(30, 50_000))
+            }
+        }
+    }
+
+    fn solve(&self, problem: &Problem, started: Instant) -> Result<Solution, SolveError> {
+        let deadline = self.options.deadline();
+        let greedy = Greedy::new().options(self.options.clone()).schedule(problem)?;
+        let greedy_schedules = greedy.stats.counters.iter().find(|c| c.0 == "schedules").map_or(0, |c| c.1);
+        let bound = lower_bound(problem);
+        let start = index_by_task(problem, greedy.schedule.assignments())?;
+        let start_makespan = greedy.makespan();
+        // Justification and the shop model do not know time rules (release, deadlines,
+        // fixed tasks, downtime) yet: such problems keep the greedy plan.
+        if start_makespan <= bound || problem.task_count() < 2 || problem.has_time_rules() || deadline.reached() {
+            let counters = vec![("schedules", greedy_schedules), ("islands", 0)];
+            return Solution::new(problem, greedy.schedule, 0, started, counters);
+        }
+        let k = self.islands.unwrap_or_else(|| rayon::current_num_threads().max(1));
+        let budget = self.budget(problem);
+        let control = Control::new(deadline, start_makespan);
+        let mut rng = SplitMix64::new(self.options.seed ^ 0x5EA2_C4ED);
+        let found = match Shop::detect(problem) {
+            Some(shop) => tabu(&shop, &start, &mut rng, k, budget, &control, bound)?,
+            None => genetic(problem, &start, &mut rng, k, budget, &control, bound)?,
+        };
+        let (makespan, best) = found.best.map_or((start_makespan, start), |(m, s)| (m, s));
+        if makespan > start_makespan {
+            return Err(SolveError::Internal(format!("search returned {makespan}, above its start {start_makespan}")));
+        }
+        let counters =
+            vec![("schedules", greedy_schedules + found.schedules), (found.unit, found.steps), ("islands", k as u64)];
+        Solution::new(problem, Schedule::new(best), 0, started, counters)
+    }
+}
+
+/// What a method found: its best schedule if it beat the start, and its effort.
+struct Found {
+    best: Option<(Time, Vec<Assignment>)>,
+    schedules: u64,
+    unit: &'static str,
+    steps: u64,
+}
+
+impl Found {
+    /// The best of `islands` (ties: the lowest island) if it beats `start`.
+    fn new<'a>(start: Time, islands: impl Iterator<Item = (Time, &'a [Assignment])>, unit: &'static str) -> Self {
+        let mut best: Option<(Time, &[Assignment])> = None;
+        for (m, s) in islands {
+            if m < start && best.is_none_or(|(b, _)| m < b) {
+                best = Some((m, s));
+            }
+        }
+        Self { best: best.map(|(m, s)| (m, s.to_vec())), schedules: 0, unit, steps: 0 }
+    }
+}
+
+/// The genetic algorithm on `k` islands (see the module docs).
+fn genetic(
+    problem: &Problem,
+    start: &[Assignment],
+    rng: &mut SplitMix64,
+    k: usize,
+    budget: Option<u64>,
+    control: &Control,
+    bound: Time,
+) -> Result<Found, SolveError> {
+    let seeds = seed_lists(problem, start, rng, k)?;
+    let mut islands = Vec::with_capacity(k);
+    for (i, lists) in seeds.into_iter().enumerate() {
+        let island = Island::new(problem, start.to_vec(), rng.split(), POPULATION, Budget::share(budget, i, k))?;
+        islands.push((island, lists));
+    }
+    let mut islands: Vec<Island<'_>> = islands
+        .into_par_iter()
+        .map(|(mut island, lists)| island.populate(lists, control).map(|()| island))
+        .collect::<Result<_, _>>()?;
+    loop {
+        islands.par_iter_mut().try_for_each(|island| island.evolve(EPOCH, control, bound))?;
+        let best = islands.iter().map(|i| i.best().0).min().unwrap_or(Time::MAX);
+        if best <= bound || control.stopped() || islands.iter().all(Island::exhausted) {
+            break;
+        }
+        migrate(&mut islands);
+    }
+    let start_makespan = start.iter().map(|a| a.finish).max().unwrap_or(0);
+    let mut found = Found::new(start_makespan, islands.iter().map(Island::best), "generations");
+    found.schedules = islands.iter().map(|i| i.schedules).sum();
+    found.steps = islands.iter().map(|i| i.generations).sum();
+    Ok(found)
+}
+
+/// The tabu search on `k` independent islands (see the module docs).
+fn tabu(
+    shop: &Shop<'_>,
+    start: &[Assignment],
+    rng: &mut SplitMix64,
+    k: usize,
+    budget: Option<u64>,
+    control: &Control,
+    bound: Time,
+) -> Result<Found, SolveError> {
+    let mut islands = (0..k)
+        .map(|i| Tabu::new(shop, start, rng.split(), Budget::share(budget, i, k)))
+        .collect::<Result<Vec<_>, _>>()?;
+    loop {
+        islands.par_iter_mut().for_each(|island| island.run(EPOCH, control, bound));
+        let best = islands.iter().map(|i| i.best().0).min().unwrap_or(Time::MAX);
+        if best <= bound || control.stopped() || islands.iter().all(Tabu::exhausted) {
+            break;
+        }
+    }
+    let start_makespan = start.iter().map(|a| a.finish).max().unwrap_or(0);
+    let mut found = Found::new(start_makespan, islands.iter().map(Tabu::best), "iterations");
+    found.schedules = islands.iter().map(|i| i.schedules).sum();
+    found.steps = islands.iter().map(|i| i.iterations).sum();
+    Ok(found)
+}
+
+/// Each island's best list goes to the next island (a ring).
+fn migrate(islands: &mut [Island<'_>]) {
+    let k = islands.len();
+    if k < 2 {
+        return;
+    }
+    let champions: Vec<_> = islands.iter().map(|i| i.champion().cloned()).collect();
+    for (i, champion) in champions.into_iter().enumerate() {
+        if let (Some(c), Some(next)) = (champion, islands.get_mut((i + 1) % k)) {
+            next.welcome(c);
+        }
+    }
+}
+
+/// `schedule` (complete) indexed by task id; an internal error if a task is missing.
+fn index_by_task(problem: &Problem, schedule: &[Assignment]) -> Result<Vec<Assignment>, SolveError> {
+    let mut out: Vec<Option<Assignment>> = vec![None; problem.task_count()];
+    for a in schedule {
+        if let Some(slot) = out.get_mut(a.task.index()) {
+            *slot = Some(*a);
+        }
+    }
+    out.into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| SolveError::Internal("the greedy start left a task unplaced".into()))
+}
+
+/// The starting lists of each island: the greedy plan's start order, then lists drawn by
+/// regret-based biased random sampling on the latest-finish and upward-rank rules.
+fn seed_lists(
+    problem: &Problem,
+    start: &[Assignment],
+    rng: &mut SplitMix64,
+    k: usize,
+) -> Result<Vec<Vec<Vec<TaskId>>>, SolveError> {
+    let mut decoder = Decoder::new(problem);
+    decoder.adopt(start.to_vec())?;
+    let mut greedy_list = Vec::new();
+    decoder.start_order(&mut greedy_list);
+    let lft = priorities(problem, Rule::LatestFinish, 0);
+    let rank = priorities(problem, Rule::UpwardRank, 0);
+    let mut out = Vec::with_capacity(k);
+    for _ in 0..k {
+        let mut lists = vec![greedy_list.clone()];
+        for keys in [&lft, &rank] {
+            lists.push(sampled_list(problem, keys, rng, 1.0)?);
+        }
+        out.push(lists);
+    }
+    Ok(out)
+}
+
+impl Scheduler for Search {
+    fn name(&self) -> &'static str {
+        "search"
+    }
+
+    fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
+        let started = Instant::now();
+        match self.options.threads {
+            0 => self.solve(problem, started),
+            k => match rayon::ThreadPoolBuilder::new().num_threads(k).build() {
+                Ok(pool) => pool.install(|| self.solve(problem, started)),
+                Err(_) => self.solve(problem, started),
+            },
+        }
+    }
+}
