@@ -13,8 +13,8 @@
 //!
 //! [`LowerBounds::compute`] returns each and their maximum ([`LowerBounds::best`]).
 
-use crate::graph::{Cpm, longest_path_to_end, unavoidable_delay};
-use crate::model::{NodeId, Problem, Time};
+use crate::graph::Cpm;
+use crate::model::{PerNode, Problem, Time};
 
 /// The lower bounds of a problem (see the [module docs](self)).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl LowerBounds {
 
     /// The strongest of them.
     pub fn best(&self) -> Time {
-        self.energy.iter().copied().chain([self.critical_path, self.pinned]).max().unwrap_or(0)
+        self.energy.iter().fold(self.critical_path.max(self.pinned), |best, &e| best.max(e))
     }
 }
 
@@ -55,69 +55,66 @@ pub fn deadline_conflict(problem: &Problem) -> Option<(crate::TaskId, Time, Time
     Cpm::analyze(problem).deadline_conflict()
 }
 
-/// The least energy (`duration × demand`) the task needs in dimension `r` over its nodes.
-fn min_energy(problem: &Problem, task: crate::TaskId, r: usize) -> u128 {
-    let demand = u128::from(problem.demand(task).get(r).copied().unwrap_or(0));
-    if demand == 0 {
-        return 0;
-    }
-    u128::from(problem.min_duration(task)) * demand
+/// The least energy (`duration × demand`) the task needs in each dimension over its nodes.
+fn min_energy(problem: &Problem, task: crate::TaskId) -> impl Iterator<Item = u128> + '_ {
+    let d = u128::from(problem.min_duration(task));
+    problem.demand(task).iter().map(move |&q| d * u128::from(q))
 }
 
 fn energy_bounds(problem: &Problem) -> Vec<Time> {
-    (0..problem.resource_count())
-        .map(|r| {
-            let supply: u128 =
-                problem.nodes().map(|n| u128::from(problem.capacity(n).get(r).copied().unwrap_or(0))).sum();
-            let need: u128 = problem.tasks().map(|t| min_energy(problem, t, r)).sum();
-            ceil_div(need, supply)
-        })
-        .collect()
+    let width = problem.resource_count();
+    let (mut need, mut supply) = (vec![0u128; width], vec![0u128; width]);
+    for t in problem.tasks() {
+        for (sum, e) in need.iter_mut().zip(min_energy(problem, t)) {
+            *sum += e;
+        }
+    }
+    for n in problem.nodes() {
+        for (sum, &c) in supply.iter_mut().zip(problem.capacity(n)) {
+            *sum += u128::from(c);
+        }
+    }
+    need.iter().zip(&supply).map(|(&need, &supply)| ceil_div(need, supply)).collect()
+}
+
+/// What the tasks pinned to one node need of it.
+#[derive(Clone)]
+struct Pinned {
+    /// Energy per dimension.
+    energy: Vec<u128>,
+    /// The smallest head and the smallest tail after the task, over the pinned tasks.
+    head: Time,
+    after: Time,
 }
 
 fn pinned_bound(problem: &Problem, cpm: &Cpm) -> Time {
-    let tail = longest_path_to_end(problem, |t| cpm.duration(t), |from, e| unavoidable_delay(problem, from, e));
-    let width = problem.resource_count();
-    // Per node: energy per dimension, smallest head, smallest tail after the task.
-    let mut energy = vec![0u128; problem.node_count() * width];
-    let mut head = vec![Time::MAX; problem.node_count()];
-    let mut rest = vec![Time::MAX; problem.node_count()];
+    let empty = Pinned { energy: vec![0; problem.resource_count()], head: Time::MAX, after: Time::MAX };
+    let mut nodes = PerNode::nodes(problem, |_| empty.clone());
     for t in problem.tasks() {
         let mut options = problem.options(t);
         let (Some((node, d)), None) = (options.next(), options.next()) else { continue };
-        let n = node.index();
-        for (r, &q) in problem.demand(t).iter().enumerate() {
-            if let Some(e) = energy.get_mut(n * width + r) {
-                *e += u128::from(d) * u128::from(q);
-            }
+        let pinned = &mut nodes[node];
+        for (e, &q) in pinned.energy.iter_mut().zip(problem.demand(t)) {
+            *e += u128::from(d) * u128::from(q);
         }
-        if let Some(h) = head.get_mut(n) {
-            *h = (*h).min(cpm.earliest_start(t));
-        }
-        if let Some(s) = rest.get_mut(n) {
-            *s = (*s).min(tail.get(t.index()).copied().unwrap_or(0).saturating_sub(d));
-        }
+        pinned.head = pinned.head.min(cpm.earliest_start(t));
+        // A pinned task runs at its one duration, which is the one CPM used.
+        pinned.after = pinned.after.min(cpm.after(t));
     }
     problem
         .nodes()
-        .map(|node: NodeId| {
-            let n = node.index();
-            let busy = (0..width)
-                .map(|r| {
-                    let cap = u128::from(problem.capacity(node).get(r).copied().unwrap_or(0));
-                    ceil_div(energy.get(n * width + r).copied().unwrap_or(0), cap)
-                })
-                .max()
-                .unwrap_or(0);
-            if busy == 0 {
-                return 0;
+        .map(|node| {
+            let pinned = &nodes[node];
+            let busy = pinned.energy.iter().zip(problem.capacity(node)).map(|(&e, &c)| ceil_div(e, u128::from(c)));
+            match busy.max() {
+                // A node with pinned work: its least start, its work, its least tail.
+                Some(busy) if busy > 0 => pinned.head.saturating_add(busy).saturating_add(pinned.after),
+                // Nothing pinned here, or no dimension: no bound.
+                _ => 0,
             }
-            let h = head.get(n).copied().unwrap_or(0);
-            let s = rest.get(n).copied().unwrap_or(0);
-            h.saturating_add(busy).saturating_add(s)
         })
         .max()
-        .unwrap_or(0)
+        .unwrap_or(0) // no node: no bound
 }
 
 /// `⌈need / supply⌉`, as a time (0 when nothing is needed; saturating).

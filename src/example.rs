@@ -20,9 +20,13 @@ use crate::schedule::{Assignment, Schedule};
 pub const FIVE_TASKS_JSON: &str = include_str!("../data/five_tasks.json");
 
 /// The five-task example as a validated problem.
+///
+/// # Panics
+/// Never: the text is a constant of the crate, and a unit test reads it. Were it broken, that
+/// would be a bug in dagplan, and an empty problem in its place would hide it.
 pub fn five_tasks() -> Problem {
-    // The embedded text is fixed and covered by tests; an empty problem is the fallback.
-    read_json_str(FIVE_TASKS_JSON).unwrap_or_else(|_| Problem::empty())
+    #[expect(clippy::expect_used, reason = "a constant of the crate, parsed by a unit test: not input")]
+    read_json_str(FIVE_TASKS_JSON).expect("data/five_tasks.json is a valid problem")
 }
 
 /// The documented deployment of the example with v2 and v3 overlapping (makespan 70):
@@ -37,4 +41,19 @@ pub fn documented_deployment(problem: &Problem) -> Schedule {
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_example_is_the_documented_one() {
+        let problem = read_json_str(FIVE_TASKS_JSON).unwrap();
+        assert_eq!((problem.task_count(), problem.node_count()), (5, 3));
+        let deployment = documented_deployment(&problem);
+        assert_eq!(deployment.assignments().len(), 5);
+        deployment.verify(&problem).unwrap();
+        assert_eq!(deployment.makespan(), 70);
+    }
 }

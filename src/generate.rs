@@ -64,7 +64,11 @@ impl Default for Generator {
 
 /// Capacity of size class `class` (0 small, 1 medium, 2 large) in dimension `r`.
 fn class_capacity(class: usize, r: usize) -> u64 {
-    let scale = [1u64, 4, 16].get(class).copied().unwrap_or(1);
+    let scale = match class {
+        0 => 1,
+        1 => 4,
+        _ => 16,
+    };
     match r {
         0 => 4_000 * scale,  // cpu, millicores
         1 => 16_384 * scale, // memory, MiB
@@ -131,7 +135,11 @@ impl Generator {
         }
         for i in 0..self.tasks {
             let home = rng.below(nodes as u64) as usize;
-            let class = classes.get(home).copied().unwrap_or(0);
+            #[expect(
+                clippy::indexing_slicing,
+                reason = "`home` is drawn below the node count, the length of `classes`"
+            )]
+            let class = classes[home];
             let duration = 1 + rng.below(self.max_duration.max(1));
             let mut task = TaskSpec::new(format!("t{i}"), duration);
             for r in 0..dims {

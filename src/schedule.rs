@@ -97,6 +97,10 @@ impl Schedule {
     }
 
     /// The schedule as JSON, with task and node names.
+    ///
+    /// # Panics
+    /// If an assignment holds an id that is not of `problem` (see "Ids" on [`Problem`]);
+    /// [`verify`](Self::verify) reports such ids without panicking.
     pub fn to_json(&self, problem: &Problem) -> String {
         let spec = ScheduleSpec {
             makespan: self.makespan(),
@@ -111,7 +115,8 @@ impl Schedule {
                 })
                 .collect(),
         };
-        serde_json::to_string_pretty(&spec).unwrap_or_default()
+        #[expect(clippy::expect_used, reason = "a struct of strings and integers always serializes")]
+        serde_json::to_string_pretty(&spec).expect("a schedule serializes to JSON")
     }
 
     /// Reads a schedule in the JSON format, resolving names against the problem. The

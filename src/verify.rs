@@ -219,11 +219,10 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<Violatio
     let name = |t: TaskId| problem.task_name(t).to_owned();
     let node_name = |n: NodeId| problem.node_name(n).to_owned();
 
-    // Rule 1: exactly once, known ids.
-    let mut first: Vec<Option<&Assignment>> = vec![None; problem.task_count()];
-    let mut count = vec![0usize; problem.task_count()];
+    // Rule 1: exactly once, known ids. Per task: its first assignment and how many it has.
+    let mut seen: Vec<(Option<&Assignment>, usize)> = vec![(None, 0); problem.task_count()];
     for a in schedule.assignments() {
-        let Some(slot) = first.get_mut(a.task.index()) else {
+        let Some((first, count)) = seen.get_mut(a.task.index()) else {
             violations.push(Violation::UnknownTask { task: a.task });
             continue;
         };
@@ -231,20 +230,17 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<Violatio
             violations.push(Violation::UnknownNode { task: name(a.task), node: a.node });
             continue;
         }
-        slot.get_or_insert(a);
-        if let Some(c) = count.get_mut(a.task.index()) {
-            *c += 1;
-        }
+        first.get_or_insert(a);
+        *count += 1;
     }
-    for t in problem.tasks() {
-        match count.get(t.index()).copied().unwrap_or(0) {
-            0 if first.get(t.index()).is_some_and(Option::is_none) => {
-                violations.push(Violation::MissingTask { task: name(t) })
-            }
-            0 | 1 => {}
+    for (t, &(_, count)) in problem.tasks().zip(&seen) {
+        match count {
+            0 => violations.push(Violation::MissingTask { task: name(t) }),
+            1 => {}
             c => violations.push(Violation::DuplicateTask { task: name(t), count: c }),
         }
     }
+    let first: Vec<Option<&Assignment>> = seen.iter().map(|&(first, _)| first).collect();
     let placed: Vec<&Assignment> = first.iter().flatten().copied().collect();
 
     // Rules 2 and 3: node allowed, large enough, right duration.
@@ -252,12 +248,12 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<Violatio
         if !problem.is_eligible(a.task, a.node) {
             violations.push(Violation::IneligibleNode { task: name(a.task), node: node_name(a.node) });
         }
-        let short = problem.demand(a.task).iter().zip(problem.capacity(a.node)).enumerate().find(|(_, (d, c))| d > c);
-        if let Some((r, (&demand, &capacity))) = short {
+        let mut dimensions = problem.resources().iter().zip(problem.demand(a.task)).zip(problem.capacity(a.node));
+        if let Some(((resource, &demand), &capacity)) = dimensions.find(|((_, d), c)| d > c) {
             violations.push(Violation::NodeTooSmall {
                 task: name(a.task),
                 node: node_name(a.node),
-                resource: problem.resources().get(r).cloned().unwrap_or_default(),
+                resource: resource.clone(),
                 demand,
                 capacity,
             });
@@ -357,8 +353,7 @@ fn check_capacity(problem: &Problem, placed: &[&Assignment], violations: &mut Ve
     // Per node, by time, finishes (false) before starts (true).
     events.sort_unstable();
     let mut i = 0;
-    while i < events.len() {
-        let node = events.get(i).map_or(NodeId(0), |e| e.0);
+    while let Some(&(node, ..)) = events.get(i) {
         let capacity = problem.capacity(node);
         let mut used = vec![0u128; width];
         let mut over = vec![false; width];
@@ -380,23 +375,19 @@ fn check_capacity(problem: &Problem, placed: &[&Assignment], violations: &mut Ve
             if events.get(i).is_some_and(|e| e.0 == node && e.1 == time) {
                 continue;
             }
-            for r in 0..width {
-                let u = used.get(r).copied().unwrap_or(0);
-                let c = capacity.get(r).copied().unwrap_or(0);
-                let was_over = over.get(r).copied().unwrap_or(false);
-                if u > u128::from(c) && !was_over {
+            let dimensions = problem.resources().iter().zip(&used).zip(capacity).zip(over.iter_mut());
+            for (((resource, &u), &c), was_over) in dimensions {
+                if u > u128::from(c) && !*was_over {
                     violations.push(Violation::OverCapacity {
                         node: problem.node_name(node).to_owned(),
-                        resource: problem.resources().get(r).cloned().unwrap_or_default(),
+                        resource: resource.clone(),
                         time,
                         used: u,
                         capacity: c,
                         tasks: running.iter().map(|&t| problem.task_name(t).to_owned()).collect(),
                     });
                 }
-                if let Some(o) = over.get_mut(r) {
-                    *o = u > u128::from(c);
-                }
+                *was_over = u > u128::from(c);
             }
         }
     }

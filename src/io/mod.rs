@@ -124,7 +124,8 @@ pub fn read_json_file(path: impl AsRef<Path>) -> Result<Problem, ParseError> {
 
 /// Writes a problem as pretty-printed JSON (the inverse of [`read_json_str`]).
 pub fn write_json(problem: &Problem) -> String {
-    serde_json::to_string_pretty(&problem.to_spec()).unwrap_or_default()
+    #[expect(clippy::expect_used, reason = "a spec of strings, integers and string-keyed maps always serializes")]
+    serde_json::to_string_pretty(&problem.to_spec()).expect("a problem serializes to JSON")
 }
 
 fn parse_json(text: &str, file: Source) -> Result<Problem, ParseError> {

@@ -30,14 +30,21 @@ pub(crate) fn job_name(j: usize) -> String {
     format!("j{j}")
 }
 
-/// Builds and validates the problem. Successor numbers must already be in range.
+/// Builds and validates the problem. The readers check that successor numbers are in range
+/// (with the line and column); one that is not is still reported, never dropped.
 pub(crate) fn build(file: &Source, capacity: &[u64], jobs: &[Job]) -> Result<Problem, ParseError> {
     let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); jobs.len()];
     for (i, job) in jobs.iter().enumerate() {
         for &s in &job.successors {
-            if let Some(list) = s.checked_sub(1).and_then(|k| predecessors.get_mut(k)) {
-                list.push(i + 1);
-            }
+            let Some(list) = s.checked_sub(1).and_then(|k| predecessors.get_mut(k)) else {
+                return Err(ParseError::Syntax {
+                    file: file.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!("job {} lists successor {s}, but the jobs are 1 to {}", i + 1, jobs.len()),
+                });
+            };
+            list.push(i + 1);
         }
     }
     let mut node = NodeSpec::new("project");

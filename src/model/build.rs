@@ -6,7 +6,9 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
-use super::{Adjacency, Edge, ModelError, NodeId, Placement, Problem, ProblemSpec, Shortfall, TaskId, Time};
+use super::{
+    Adjacency, Edge, ModelError, NodeId, Placement, Problem, ProblemSpec, Shortfall, TaskId, Time, entry, entry_mut,
+};
 
 impl TryFrom<ProblemSpec> for Problem {
     type Error = ModelError;
@@ -58,7 +60,7 @@ impl TryFrom<ProblemSpec> for Problem {
         let preds = adjacency(n, edges.iter().map(|&(a, b, d)| (b, Edge { task: a, delay: d })));
         let succs = adjacency(n, edges.iter().map(|&(a, b, d)| (a, Edge { task: b, delay: d })));
         let order = kahn_order(n, &preds, &succs).map_err(|cycle| ModelError::Cycle {
-            tasks: cycle.iter().map(|t| task_names.get(t.index()).cloned().unwrap_or_default()).collect(),
+            tasks: cycle.iter().map(|t| entry(&task_names, t.index()).clone()).collect(),
         })?;
 
         let timing = super::check_timing::read_timing(&spec, &node_index)?;
@@ -80,9 +82,10 @@ impl TryFrom<ProblemSpec> for Problem {
             timing,
         };
         super::check_timing::check_fixed_tasks(&problem)?;
-        problem.min_duration = min_durations(&problem)?;
+        let ranges = duration_ranges(&problem)?;
+        problem.min_duration = ranges.iter().map(|&(shortest, _)| shortest).collect();
         super::check_timing::check_timing(&problem)?;
-        problem.horizon = horizon(&problem)?;
+        problem.horizon = horizon(&problem, &ranges)?;
         Ok(problem)
     }
 }
@@ -127,9 +130,7 @@ fn fill_row(
         let r = resource_index
             .get(resource)
             .ok_or_else(|| ModelError::UnknownResource { owner: owner(), resource: resource.clone() })?;
-        if let Some(slot) = values.get_mut(row * width + *r as usize) {
-            *slot = amount;
-        }
+        *entry_mut(values, row * width + *r as usize) = amount; // `r` < `width` rows of `values`
     }
     Ok(())
 }
@@ -144,17 +145,16 @@ fn task_placement(task: &super::TaskSpec, node_index: &HashMap<String, NodeId>) 
     let only = match &task.nodes {
         None => None,
         Some(names) => {
-            let mut ids = names.iter().map(lookup).collect::<Result<Vec<_>, _>>()?;
+            let mut ids = names.iter().map(|name| Ok((lookup(name)?, name))).collect::<Result<Vec<_>, _>>()?;
             ids.sort_unstable();
-            if let Some(w) = ids.windows(2).find(|w| w.first() == w.get(1)) {
-                let dup = w.first().map(|n| n.index()).unwrap_or(0);
-                let name = node_index.iter().find(|(_, v)| v.index() == dup).map(|(k, _)| k.clone());
-                return Err(ModelError::DuplicateEligibleNode {
-                    task: task.name.clone(),
-                    node: name.unwrap_or_default(),
-                });
+            let repeated = ids.windows(2).find_map(|w| match w {
+                [(a, name), (b, _)] if a == b => Some(*name),
+                _ => None,
+            });
+            if let Some(name) = repeated {
+                return Err(ModelError::DuplicateEligibleNode { task: task.name.clone(), node: name.clone() });
             }
-            Some(ids.into_boxed_slice())
+            Some(ids.into_iter().map(|(id, _)| id).collect::<Box<[NodeId]>>())
         }
     };
     let mut durations = Vec::with_capacity(task.durations.len());
@@ -169,28 +169,23 @@ fn task_placement(task: &super::TaskSpec, node_index: &HashMap<String, NodeId>) 
     Ok(Placement { only, durations: durations.into_boxed_slice() })
 }
 
+/// Compressed adjacency lists of `n` tasks (every owner is one of them) by a counting sort.
 fn adjacency(n: usize, edges: impl Iterator<Item = (TaskId, Edge)> + Clone) -> Adjacency {
     let mut start = vec![0usize; n + 1];
     for (owner, _) in edges.clone() {
-        if let Some(s) = start.get_mut(owner.index() + 1) {
-            *s += 1;
-        }
+        *entry_mut(&mut start, owner.index() + 1) += 1;
     }
-    for i in 0..n {
-        let before = start.get(i).copied().unwrap_or(0);
-        if let Some(s) = start.get_mut(i + 1) {
-            *s += before;
-        }
+    let mut total = 0;
+    for s in &mut start {
+        total += *s;
+        *s = total;
     }
     let mut fill = start.clone();
-    let mut out = vec![Edge { task: TaskId(0), delay: 0 }; start.get(n).copied().unwrap_or(0)];
+    let mut out = vec![Edge { task: TaskId(0), delay: 0 }; total];
     for (owner, edge) in edges {
-        if let Some(pos) = fill.get_mut(owner.index()) {
-            if let Some(slot) = out.get_mut(*pos) {
-                *slot = edge;
-            }
-            *pos += 1;
-        }
+        let pos = entry_mut(&mut fill, owner.index());
+        *entry_mut(&mut out, *pos) = edge;
+        *pos += 1;
     }
     Adjacency { start, edges: out }
 }
@@ -204,11 +199,10 @@ fn kahn_order(n: usize, preds: &Adjacency, succs: &Adjacency) -> Result<Vec<Task
     while let Some(Reverse(t)) = ready.pop() {
         order.push(t);
         for e in succs.of(t) {
-            if let Some(d) = indegree.get_mut(e.task.index()) {
-                *d -= 1;
-                if *d == 0 {
-                    ready.push(Reverse(e.task));
-                }
+            let d = entry_mut(&mut indegree, e.task.index());
+            *d -= 1;
+            if *d == 0 {
+                ready.push(Reverse(e.task));
             }
         }
     }
@@ -222,17 +216,14 @@ fn kahn_order(n: usize, preds: &Adjacency, succs: &Adjacency) -> Result<Vec<Task
     };
     let mut walk: Vec<usize> = Vec::new();
     loop {
-        if let Some(&at) = visited.get(t) {
-            if at != usize::MAX {
-                let mut cycle: Vec<TaskId> = walk.get(at..).unwrap_or(&[]).iter().map(|&i| TaskId(i as u32)).collect();
-                cycle.reverse(); // the walk followed predecessors; report in dependency order
-                rotate_to_smallest(&mut cycle);
-                return Err(cycle);
-            }
+        let at = *entry(&visited, t);
+        if at != usize::MAX {
+            let mut cycle: Vec<TaskId> = entry(&walk, at..).iter().map(|&i| TaskId(i as u32)).collect();
+            cycle.reverse(); // the walk followed predecessors; report in dependency order
+            rotate_to_smallest(&mut cycle);
+            return Err(cycle);
         }
-        if let Some(v) = visited.get_mut(t) {
-            *v = walk.len();
-        }
+        *entry_mut(&mut visited, t) = walk.len();
         walk.push(t);
         let next = preds.of(TaskId(t as u32)).iter().find(|e| indegree.get(e.task.index()).is_some_and(|&d| d > 0));
         match next {
@@ -248,15 +239,10 @@ fn rotate_to_smallest(cycle: &mut [TaskId]) {
     }
 }
 
-/// Shortest duration per task over the nodes it can run on; rejects tasks with none.
-fn min_durations(problem: &Problem) -> Result<Vec<Time>, ModelError> {
-    problem
-        .tasks()
-        .map(|t| match duration_range(problem, t) {
-            Some((d, _)) => Ok(d),
-            None => Err(no_fit_error(problem, t)),
-        })
-        .collect()
+/// The shortest and longest duration per task over the nodes it can run on; rejects tasks
+/// with none.
+fn duration_ranges(problem: &Problem) -> Result<Vec<(Time, Time)>, ModelError> {
+    problem.tasks().map(|t| duration_range(problem, t).ok_or_else(|| no_fit_error(problem, t))).collect()
 }
 
 /// The shortest and longest duration of the task over the nodes it can run on, `None` when
@@ -265,7 +251,7 @@ fn min_durations(problem: &Problem) -> Result<Vec<Time>, ModelError> {
 /// node without an override settles the default. The scan stops at the first such node,
 /// which keeps validation near O(tasks) on large clusters instead of O(tasks × nodes).
 fn duration_range(problem: &Problem, task: TaskId) -> Option<(Time, Time)> {
-    let placement = problem.placement.get(task.index())?;
+    let placement = entry(&problem.placement, task.index());
     if placement.only.is_some() || problem.fixed(task).is_some() {
         let mut range: Option<(Time, Time)> = None;
         for (_, d) in problem.options(task) {
@@ -298,16 +284,14 @@ fn no_fit_error(problem: &Problem, task: TaskId) -> ModelError {
     }
     let demand = problem.demand(task);
     // A dimension in which even the largest eligible node is too small explains it best.
-    for (r, &need) in demand.iter().enumerate() {
-        let largest = eligible
-            .iter()
-            .map(|&n| (problem.capacity(n).get(r).copied().unwrap_or(0), n))
-            .max_by_key(|&(c, n)| (c, Reverse(n)));
+    for (r, (resource, &need)) in problem.resources().iter().zip(demand).enumerate() {
+        let largest =
+            eligible.iter().map(|&n| (*entry(problem.capacity(n), r), n)).max_by_key(|&(c, n)| (c, Reverse(n)));
         if let Some((capacity, node)) = largest {
             if capacity < need {
                 return ModelError::DoesNotFit {
                     task: name,
-                    resource: problem.resources().get(r).cloned().unwrap_or_default(),
+                    resource: resource.clone(),
                     demand: need,
                     node: problem.node_name(node).to_owned(),
                     capacity,
@@ -318,30 +302,25 @@ fn no_fit_error(problem: &Problem, task: TaskId) -> ModelError {
     let shortfalls = eligible
         .iter()
         .filter_map(|&n| {
-            let cap = problem.capacity(n);
-            let r = demand.iter().zip(cap).position(|(d, c)| d > c)?;
-            Some(Shortfall {
-                node: problem.node_name(n).to_owned(),
-                resource: problem.resources().get(r).cloned().unwrap_or_default(),
-                demand: demand.get(r).copied().unwrap_or(0),
-                capacity: cap.get(r).copied().unwrap_or(0),
-            })
+            let mut dimensions = problem.resources().iter().zip(demand).zip(problem.capacity(n));
+            let ((resource, &demand), &capacity) = dimensions.find(|((_, d), c)| d > c)?;
+            Some(Shortfall { node: problem.node_name(n).to_owned(), resource: resource.clone(), demand, capacity })
         })
         .collect();
     ModelError::FitsNoNode { task: name, shortfalls }
 }
 
 /// The latest time rule (`now`, a release, a fixed finish or the end of a downtime window),
-/// plus the sum of longest durations and all delays, with headroom for one more duration.
-/// After the latest time rule every node is free, so a list schedule ends by then.
-fn horizon(problem: &Problem) -> Result<Time, ModelError> {
+/// plus the sum of longest durations and all delays, with headroom for one more duration
+/// (`ranges`: the shortest and longest duration of each task). After the latest time rule
+/// every node is free, so a list schedule ends by then.
+fn horizon(problem: &Problem, ranges: &[(Time, Time)]) -> Result<Time, ModelError> {
     let overflow = || ModelError::Overflow {
         what: "the sum of all task durations and transfer delays exceeds the largest representable time".into(),
     };
     let mut total: Time = problem.latest_time_rule();
     let mut longest: Time = 0;
-    for t in problem.tasks() {
-        let max = duration_range(problem, t).map_or(0, |(_, hi)| hi);
+    for (t, &(_, max)) in problem.tasks().zip(ranges) {
         longest = longest.max(max);
         total = total.checked_add(max).ok_or_else(overflow)?;
         for e in problem.predecessors(t) {

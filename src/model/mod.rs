@@ -12,14 +12,17 @@ mod build;
 mod check_timing;
 mod error;
 mod spec;
+mod table;
 mod timing;
 
 use std::collections::HashMap;
+use std::slice::SliceIndex;
 
 use petgraph::graph::NodeIndex;
 
 pub use error::{FixedLoad, ModelError, NodeGap, Shortfall};
 pub use spec::{DelayedDependency, DependencySpec, FixedSpec, NodeSpec, ProblemSpec, TaskSpec, WindowSpec};
+pub(crate) use table::{PerNode, PerTask, TaskSet};
 pub use timing::{Fixed, Window};
 
 /// Time in ticks (the unit is the user's: seconds, minutes, ...).
@@ -65,13 +68,30 @@ struct Adjacency {
 }
 
 impl Adjacency {
+    /// The edges of a task of the problem (`start` has one more entry than there are tasks
+    /// and its values are positions in `edges`, by construction).
     fn of(&self, task: TaskId) -> &[Edge] {
         let i = task.index();
-        match (self.start.get(i), self.start.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.edges.get(a..b).unwrap_or(&[]),
-            _ => &[],
-        }
+        entry(&self.edges, *entry(&self.start, i)..*entry(&self.start, i + 1))
     }
+}
+
+/// The entry at `at` of one of the problem's per-id vectors (see "Ids" on [`Problem`]).
+#[expect(
+    clippy::indexing_slicing,
+    reason = "the vectors hold one entry per id of the problem; an id of another problem is a caller bug"
+)]
+fn entry<T, I: SliceIndex<[T]>>(values: &[T], at: I) -> &I::Output {
+    &values[at]
+}
+
+/// [`entry`], to change it.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "the vectors hold one entry per id of the problem; an id of another problem is a caller bug"
+)]
+fn entry_mut<T, I: SliceIndex<[T]>>(values: &mut [T], at: I) -> &mut I::Output {
+    &mut values[at]
 }
 
 /// Where a task may run: eligible nodes (`None` = all) and per-node duration overrides.
@@ -82,6 +102,14 @@ struct Placement {
 }
 
 /// A validated scheduling problem. See the [module docs](self).
+///
+/// **Ids.** The methods that take a [`TaskId`] or a [`NodeId`] expect an id of this problem:
+/// one from [`tasks`](Self::tasks), [`nodes`](Self::nodes), [`task_id`](Self::task_id),
+/// [`node_id`](Self::node_id), a dependency, or a schedule of this problem that passed
+/// [`Schedule::verify`](crate::Schedule::verify). For those, every lookup succeeds (names,
+/// demands, durations and edges exist for every id of a valid problem). An id of another
+/// problem is a bug in the caller: it panics, like an out-of-range slice index, rather than
+/// answer with a made-up name or a zero.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     resources: Vec<String>,
@@ -154,13 +182,19 @@ impl Problem {
     }
 
     /// A task's name.
+    ///
+    /// # Panics
+    /// If `task` is not a task of this problem (see "Ids" above).
     pub fn task_name(&self, task: TaskId) -> &str {
-        self.task_names.get(task.index()).map_or("?", String::as_str)
+        entry(&self.task_names, task.index())
     }
 
     /// A node's name.
+    ///
+    /// # Panics
+    /// If `node` is not a node of this problem (see "Ids" above).
     pub fn node_name(&self, node: NodeId) -> &str {
-        self.node_names.get(node.index()).map_or("?", String::as_str)
+        entry(&self.node_names, node.index())
     }
 
     /// The task with this name.
@@ -183,14 +217,21 @@ impl Problem {
         row(&self.demand, task.index(), self.resources.len())
     }
 
+    /// A task's demand in dimension `r` (an index into [`resources`](Self::resources); the
+    /// solvers take it from enumerating a capacity or demand row, so it is always one).
+    #[cfg(feature = "ilp")]
+    pub(crate) fn demand_in(&self, task: TaskId, r: usize) -> u64 {
+        *entry(self.demand(task), r)
+    }
+
     /// A task's default duration (on nodes without an override).
     pub fn default_duration(&self, task: TaskId) -> Time {
-        self.duration.get(task.index()).copied().unwrap_or(0)
+        *entry(&self.duration, task.index())
     }
 
     /// The shortest duration of the task over the nodes it can run on.
     pub fn min_duration(&self, task: TaskId) -> Time {
-        self.min_duration.get(task.index()).copied().unwrap_or(0)
+        *entry(&self.min_duration, task.index())
     }
 
     /// Whether the task's demand fits within the node's capacity in every dimension
@@ -201,7 +242,7 @@ impl Problem {
 
     /// Whether the task's eligibility list allows the node (capacity aside).
     pub fn is_eligible(&self, task: TaskId, node: NodeId) -> bool {
-        match self.placement.get(task.index()).and_then(|p| p.only.as_deref()) {
+        match self.eligible_nodes(task) {
             Some(only) => only.binary_search(&node).is_ok(),
             None => node.index() < self.node_count(),
         }
@@ -219,9 +260,9 @@ impl Problem {
     /// The task's duration on the node by its per-node overrides alone, ignoring
     /// eligibility and fit (the verifier uses it to judge an assignment to a wrong node).
     pub fn listed_duration(&self, task: TaskId, node: NodeId) -> Time {
-        let overrides = self.placement.get(task.index()).map_or(&[][..], |p| &p.durations);
+        let overrides = &entry(&self.placement, task.index()).durations;
         match overrides.binary_search_by_key(&node, |&(n, _)| n) {
-            Ok(i) => overrides.get(i).map_or(0, |&(_, d)| d),
+            Ok(i) => entry(overrides, i).1,
             Err(_) => self.default_duration(task),
         }
     }
@@ -229,7 +270,7 @@ impl Problem {
     /// The nodes the task can run on (eligible and large enough; for a fixed task, its
     /// node), with its duration on each, in node id order. Never empty for a valid problem.
     pub fn options(&self, task: TaskId) -> impl Iterator<Item = (NodeId, Time)> + '_ {
-        let only = self.placement.get(task.index()).and_then(|p| p.only.as_deref());
+        let only = self.eligible_nodes(task);
         // Either the list or every node, without boxing (this runs once per task in bounds).
         let (listed, all) = match only {
             Some(only) => (only, 0..0),
@@ -240,7 +281,7 @@ impl Problem {
 
     /// The task's eligible node list as given (`None` = every node).
     pub fn eligible_nodes(&self, task: TaskId) -> Option<&[NodeId]> {
-        self.placement.get(task.index()).and_then(|p| p.only.as_deref())
+        entry(&self.placement, task.index()).only.as_deref()
     }
 
     /// The tasks that must finish before `task` starts, with their transfer delays.
@@ -292,7 +333,7 @@ impl Problem {
             tasks: self
                 .tasks()
                 .map(|t| {
-                    let placement = self.placement.get(t.index());
+                    let placement = entry(&self.placement, t.index());
                     TaskSpec {
                         name: self.task_name(t).to_owned(),
                         duration: self.default_duration(t),
@@ -309,10 +350,12 @@ impl Problem {
                                 }
                             })
                             .collect(),
-                        nodes: placement.and_then(|p| p.only.as_deref()).map(names),
+                        nodes: placement.only.as_deref().map(names),
                         durations: placement
-                            .map(|p| p.durations.iter().map(|&(n, d)| (self.node_name(n).to_owned(), d)).collect())
-                            .unwrap_or_default(),
+                            .durations
+                            .iter()
+                            .map(|&(n, d)| (self.node_name(n).to_owned(), d))
+                            .collect(),
                         release: 0,
                         deadline: None,
                         fixed: None,
@@ -341,6 +384,24 @@ impl Problem {
     }
 }
 
+/// Row `index` of a row-major table `width` wide.
 fn row(values: &[u64], index: usize, width: usize) -> &[u64] {
-    values.get(index * width..(index + 1) * width).unwrap_or(&[])
+    entry(values, index * width..(index + 1) * width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_of_another_problem_panics_rather_than_answer() {
+        let problem = crate::example::five_tasks();
+        let v1 = problem.task_id("v1").unwrap();
+        assert_eq!((problem.task_name(v1), problem.node_name(NodeId(2))), ("v1", "n3"));
+        let foreign = TaskId(problem.task_count() as u32);
+        assert!(std::panic::catch_unwind(|| problem.task_name(foreign).to_owned()).is_err());
+        assert!(std::panic::catch_unwind(|| problem.min_duration(foreign)).is_err());
+        assert!(std::panic::catch_unwind(|| problem.predecessors(foreign).len()).is_err());
+        assert!(std::panic::catch_unwind(|| problem.node_name(NodeId(3)).to_owned()).is_err());
+    }
 }

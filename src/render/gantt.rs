@@ -8,6 +8,10 @@ use crate::schedule::Schedule;
 
 /// Renders the schedule as a text Gantt chart `width` characters wide (bars only).
 ///
+/// # Panics
+/// If an assignment holds an id that is not of `problem` (see "Ids" on
+/// [`Problem`](crate::Problem)); [`Schedule::verify`] reports such ids without panicking.
+///
 /// ```
 /// let problem = dagplan::example::five_tasks();
 /// let chart = dagplan::render::text_gantt(&problem, &dagplan::example::documented_deployment(&problem), 35);
@@ -20,8 +24,9 @@ pub fn text_gantt(problem: &Problem, schedule: &Schedule, width: usize) -> Strin
     let width = width.max(1);
     let mut rows: Vec<_> = schedule.assignments().iter().collect();
     rows.sort_by_key(|a| (a.start, a.finish, a.task));
-    let task_w = rows.iter().map(|a| problem.task_name(a.task).len()).max().unwrap_or(4).max(4);
-    let node_w = rows.iter().map(|a| problem.node_name(a.node).len()).max().unwrap_or(4).max(4);
+    // Columns at least as wide as their headers ("task", "node").
+    let task_w = rows.iter().map(|a| problem.task_name(a.task).len()).fold(4, usize::max);
+    let node_w = rows.iter().map(|a| problem.node_name(a.node).len()).fold(4, usize::max);
     let scale = |t: u64| (u128::from(t) * width as u128 / u128::from(makespan)) as usize;
     let mut out = String::new();
     let _ = writeln!(

@@ -141,9 +141,9 @@ impl Scheduler for Dp {
         }
         let ctx = Context::new(problem);
         let upper = heuristic.as_ref().map_or(problem.horizon().saturating_add(1), Solution::makespan);
-        let outcome = search(&ctx, upper, &deadline, self.max_states);
+        let outcome = search(&ctx, upper, &deadline, self.max_states)?;
         let schedule = match (&outcome.best, heuristic) {
-            (Some(state), _) => ctx.schedule(state),
+            (Some(state), _) => ctx.schedule(state)?,
             (None, Some(h)) => h.schedule,
             (None, None) if outcome.stopped.is_none() => {
                 return Ok(Solution::infeasible(started, vec![("states", outcome.states as u64)]));

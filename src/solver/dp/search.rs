@@ -1,8 +1,8 @@
 //! The depth-first branch and bound over event states (see the [module docs](super)).
 
-use super::state::{Context, Memo, Run, State, is_set, set};
-use crate::model::{NodeId, TaskId, Time};
-use crate::solver::Deadline;
+use super::state::{Context, Memo, Run, State};
+use crate::model::{NodeId, PerNode, TaskId, Time};
+use crate::solver::{Deadline, SolveError};
 
 /// Why the search stopped early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,12 @@ struct Frame {
 }
 
 /// Searches for a schedule shorter than `upper`.
-pub(super) fn search(ctx: &Context<'_>, upper: Time, deadline: &Deadline, max_states: usize) -> Outcome {
+pub(super) fn search(
+    ctx: &Context<'_>,
+    upper: Time,
+    deadline: &Deadline,
+    max_states: usize,
+) -> Result<Outcome, SolveError> {
     let mut ub = upper;
     let mut best: Option<State> = None;
     let mut memo = Memo::new();
@@ -83,7 +88,7 @@ pub(super) fn search(ctx: &Context<'_>, upper: Time, deadline: &Deadline, max_st
             open_bound = bound;
             break;
         }
-        match expand(ctx, &state, ub, deadline, &mut generated) {
+        match expand(ctx, &state, ub, deadline, &mut generated)? {
             Some(mut children) => {
                 children.sort_by_key(|c| c.bound); // stable: ties keep generation order
                 stack.push(Frame { children, next: 0 });
@@ -97,45 +102,84 @@ pub(super) fn search(ctx: &Context<'_>, upper: Time, deadline: &Deadline, max_st
     }
     // Every schedule shorter than `ub` lies below an unexplored child (or the state whose
     // expansion was cut short), each of which carries a valid bound.
-    let open = stack
-        .iter()
-        .filter_map(|f| f.children.get(f.next..))
-        .flatten()
-        .map(|c| c.bound)
-        .chain([open_bound])
-        .min()
-        .unwrap_or(Time::MAX);
+    let unexplored = stack.iter().flat_map(|f| f.children.iter().skip(f.next));
+    let open = unexplored.map(|c| c.bound).fold(open_bound, Time::min);
     let bound = if stopped.is_none() { ub } else { open.min(ub) };
-    Outcome { best, bound, expanded, generated, states: memo.len(), stopped }
+    Ok(Outcome { best, bound, expanded, generated, states: memo.len(), stopped })
 }
 
-/// A task that may start at this decision point and the nodes it may start on now.
+/// A task that may start at this decision point, the nodes it may start on now, and the
+/// enumeration's choice for it: `choice < nodes.len()` starts it on that node, `==` skips it,
+/// `>` means its choices are exhausted.
 struct Candidate {
     task: TaskId,
     nodes: Vec<(NodeId, Time)>,
+    choice: usize,
     /// A fixed task must start now (it is a candidate only at its fixed start).
     fixed: bool,
 }
 
-/// Every child of a decision state: one per feasible set of starts (with a node each),
-/// advanced to the next event. `None` when the deadline passed during the enumeration.
-fn expand(ctx: &Context<'_>, state: &State, ub: Time, deadline: &Deadline, generated: &mut u64) -> Option<Vec<Child>> {
-    let t = state.time;
-    let dims = ctx.dims;
-    // Residual capacity per node at `t`.
-    let mut residual: Vec<u64> = ctx.problem.nodes().flat_map(|n| ctx.problem.capacity(n).iter().copied()).collect();
-    let mut quiet = vec![true; ctx.nodes];
-    for r in &state.running {
-        let base = r.node.index() * dims;
-        for (k, &q) in ctx.problem.demand(r.task).iter().enumerate() {
-            if let Some(x) = residual.get_mut(base + k) {
-                *x = x.saturating_sub(q);
+impl Candidate {
+    /// The node and duration chosen, if the task starts.
+    fn chosen(&self) -> Option<(NodeId, Time)> {
+        self.nodes.get(self.choice).copied()
+    }
+}
+
+/// What the enumeration of start sets tracks per node.
+struct Nodes {
+    /// Capacity left per dimension.
+    residual: PerNode<Vec<u64>>,
+    /// Whether nothing distinguishes the node in the state (idle, no open window).
+    quiet: PerNode<bool>,
+    /// Tasks the current start set places on it.
+    used: PerNode<u32>,
+}
+
+impl Nodes {
+    fn fits(&self, ctx: &Context<'_>, task: TaskId, node: NodeId) -> bool {
+        ctx.problem.demand(task).iter().zip(&self.residual[node]).all(|(&q, &x)| q <= x)
+    }
+
+    /// Starts (`take`) or undoes the start of the task on the node. Zero-length tasks never
+    /// hold resources.
+    fn reserve(&mut self, ctx: &Context<'_>, task: TaskId, node: NodeId, d: Time, take: bool) {
+        if d > 0 {
+            for (x, &q) in self.residual[node].iter_mut().zip(ctx.problem.demand(task)) {
+                *x = if take { *x - q } else { *x + q }; // a start is reserved only where it fits
             }
         }
+        let used = &mut self.used[node];
+        *used = if take { *used + 1 } else { *used - 1 };
     }
-    for (n, sig) in ctx.node_signatures(state).iter().enumerate() {
-        if let Some(q) = quiet.get_mut(n) {
-            *q = sig.is_empty();
+
+    /// Whether an earlier node of the same class is as idle as `node`: identical idle nodes
+    /// are interchangeable, so only the first of a class is tried.
+    fn twin(&self, ctx: &Context<'_>, node: NodeId) -> bool {
+        let idle = |n: NodeId| self.quiet[n] && self.used[n] == 0;
+        idle(node) && (0..node.0).map(NodeId).any(|m| ctx.class[m] == ctx.class[node] && idle(m))
+    }
+}
+
+/// Every child of a decision state: one per feasible set of starts (with a node each),
+/// advanced to the next event. `None` when the deadline passed during the enumeration.
+fn expand(
+    ctx: &Context<'_>,
+    state: &State,
+    ub: Time,
+    deadline: &Deadline,
+    generated: &mut u64,
+) -> Result<Option<Vec<Child>>, SolveError> {
+    let t = state.time;
+    let signatures = ctx.node_signatures(state);
+    let mut nodes = Nodes {
+        residual: ctx.capacity.clone(),
+        quiet: PerNode::nodes(ctx.problem, |n| signatures[n].is_empty()),
+        used: PerNode::nodes(ctx.problem, |_| 0),
+    };
+    for r in &state.running {
+        for (x, &q) in nodes.residual[r.node].iter_mut().zip(ctx.problem.demand(r.task)) {
+            *x = x.saturating_sub(q);
         }
     }
     // Waiting tasks (all predecessors finished) with their ready time per node.
@@ -147,138 +191,91 @@ fn expand(ctx: &Context<'_>, state: &State, ub: Time, deadline: &Deadline, gener
             continue;
         }
         let fixed = problem.fixed(task);
-        let mut nodes = Vec::new();
-        for &(node, d) in ctx.options.get(task.index()).map_or(&[][..], Vec::as_slice) {
+        let mut here = Vec::new();
+        for &(node, d) in &ctx.options[task] {
             let ready = ctx.ready_on(state, task, node);
             if ready > t {
                 releases.push((task, ready));
                 continue;
             }
             if fixed.is_some_and(|f| f.start != t) {
-                return Some(Vec::new()); // a fixed task can no longer start at its time
+                return Ok(Some(Vec::new())); // a fixed task can no longer start at its time
             }
             // Downtime: the task waits for the end of the window it would meet.
             let free = problem.available_from(node, t, d);
             if free > t {
                 releases.push((task, free));
             } else if t.saturating_add(d) <= ctx.due(task) && !state.forbidden.contains(&(task, node)) {
-                nodes.push((node, d));
+                here.push((node, d));
             }
         }
         // A fixed task that can start now must (it has a node only at its fixed start).
-        let fixed = fixed.is_some() && !nodes.is_empty();
-        candidates.push(Candidate { task, nodes, fixed });
+        let fixed = fixed.is_some() && !here.is_empty();
+        candidates.push(Candidate { task, nodes: here, choice: 0, fixed });
     }
 
-    // Enumerate the start sets: position i chooses `choice[i]` < len (start there) or
-    // == len (skip); > len means exhausted.
+    // Enumerate the start sets depth first over the candidates: position `i` is being chosen,
+    // those before it are fixed.
     let k = candidates.len();
-    let mut choice = vec![0usize; k];
-    let mut used = vec![0u32; ctx.nodes];
     let mut children = Vec::new();
     let mut i = 0usize;
     loop {
         if i == k {
             *generated += 1;
             if *generated % 4096 == 0 && deadline.reached() {
-                return None;
+                return Ok(None);
             }
-            if let Some(child) = child_of(ctx, state, &candidates, &choice, &residual, &releases, ub) {
+            if let Some(child) = child_of(ctx, state, &candidates, &nodes, &releases, ub) {
                 children.push(child);
             }
             if k == 0 {
                 break;
             }
             i -= 1;
-            release(ctx, &candidates, &choice, i, &mut residual, &mut used);
-            if let Some(c) = choice.get_mut(i) {
-                *c += 1;
-            }
+            advance(ctx, candidate(&mut candidates, i)?, &mut nodes);
             continue;
         }
-        let Some(cand) = candidates.get(i) else { break };
-        let len = cand.nodes.len();
-        let mut c = choice.get(i).copied().unwrap_or(len + 1);
-        while c < len {
-            let Some(&(node, d)) = cand.nodes.get(c) else { break };
-            let fits = d == 0 || fits(ctx, &residual, cand.task, node);
-            // Identical idle nodes are interchangeable: use only the first of a class.
-            let twin = quiet.get(node.index()) == Some(&true)
-                && used.get(node.index()) == Some(&0)
-                && (0..node.index()).any(|m| {
-                    ctx.class.get(m) == ctx.class.get(node.index())
-                        && quiet.get(m) == Some(&true)
-                        && used.get(m) == Some(&0)
-                });
-            if fits && !twin {
+        let cand = candidate(&mut candidates, i)?;
+        // The next choice from the current one on: a node where the task fits, or a skip.
+        while let Some((node, d)) = cand.chosen() {
+            if (d == 0 || nodes.fits(ctx, cand.task, node)) && !nodes.twin(ctx, node) {
                 break;
             }
-            c += 1;
+            cand.choice += 1;
         }
-        if let Some(slot) = choice.get_mut(i) {
-            *slot = c;
-        }
-        if c <= len {
-            if let Some(&(node, d)) = cand.nodes.get(c) {
-                if d > 0 {
-                    reserve(ctx, &mut residual, cand.task, node, true);
-                }
-                if let Some(u) = used.get_mut(node.index()) {
-                    *u += 1;
-                }
+        if cand.choice <= cand.nodes.len() {
+            if let Some((node, d)) = cand.chosen() {
+                nodes.reserve(ctx, cand.task, node, d, true);
             }
             i += 1;
-            if let Some(slot) = choice.get_mut(i) {
-                *slot = 0;
+            if let Some(next) = candidates.get_mut(i) {
+                next.choice = 0; // a fresh enumeration of the next position (none after the last)
             }
         } else {
             if i == 0 {
                 break;
             }
             i -= 1;
-            release(ctx, &candidates, &choice, i, &mut residual, &mut used);
-            if let Some(c) = choice.get_mut(i) {
-                *c += 1;
-            }
+            advance(ctx, candidate(&mut candidates, i)?, &mut nodes);
         }
     }
-    Some(children)
+    Ok(Some(children))
 }
 
-fn fits(ctx: &Context<'_>, residual: &[u64], task: TaskId, node: NodeId) -> bool {
-    let base = node.index() * ctx.dims;
-    ctx.problem.demand(task).iter().enumerate().all(|(k, &q)| residual.get(base + k).is_some_and(|&x| q <= x))
+/// The candidate at position `i` of the enumeration, which is always below their number.
+fn candidate(candidates: &mut [Candidate], i: usize) -> Result<&mut Candidate, SolveError> {
+    let len = candidates.len();
+    candidates
+        .get_mut(i)
+        .ok_or_else(|| SolveError::Internal(format!("dp: start-set enumeration at position {i} of {len}")))
 }
 
-/// Takes (`take`) or gives back the task's demand on the node. Zero-length tasks never
-/// hold resources and are not passed here.
-fn reserve(ctx: &Context<'_>, residual: &mut [u64], task: TaskId, node: NodeId, take: bool) {
-    let base = node.index() * ctx.dims;
-    for (k, &q) in ctx.problem.demand(task).iter().enumerate() {
-        if let Some(x) = residual.get_mut(base + k) {
-            *x = if take { x.saturating_sub(q) } else { x.saturating_add(q) };
-        }
+/// Undoes a candidate's current choice (if it started the task) and moves to its next one.
+fn advance(ctx: &Context<'_>, cand: &mut Candidate, nodes: &mut Nodes) {
+    if let Some((node, d)) = cand.chosen() {
+        nodes.reserve(ctx, cand.task, node, d, false);
     }
-}
-
-/// Undoes the choice at position `i` (if it started the task).
-fn release(
-    ctx: &Context<'_>,
-    candidates: &[Candidate],
-    choice: &[usize],
-    i: usize,
-    residual: &mut [u64],
-    used: &mut [u32],
-) {
-    let (Some(cand), Some(&c)) = (candidates.get(i), choice.get(i)) else { return };
-    if let Some(&(node, d)) = cand.nodes.get(c) {
-        if d > 0 {
-            reserve(ctx, residual, cand.task, node, false);
-        }
-        if let Some(u) = used.get_mut(node.index()) {
-            *u -= 1;
-        }
-    }
+    cand.choice += 1;
 }
 
 /// The child for one start set: start the chosen tasks, forbid the skipped ones that would
@@ -288,8 +285,7 @@ fn child_of(
     ctx: &Context<'_>,
     state: &State,
     candidates: &[Candidate],
-    choice: &[usize],
-    residual: &[u64],
+    nodes: &Nodes,
     releases: &[(TaskId, Time)],
     ub: Time,
 ) -> Option<Child> {
@@ -303,12 +299,10 @@ fn child_of(
         forbidden: Vec::new(),
     };
     let mut skipped_fitting = Vec::new();
-    for (cand, &c) in candidates.iter().zip(choice) {
-        match cand.nodes.get(c) {
-            Some(&(node, d)) => {
-                if let Some(p) = next.placed.get_mut(cand.task.index()) {
-                    *p = (node.0, t);
-                }
+    for cand in candidates {
+        match cand.chosen() {
+            Some((node, d)) => {
+                next.placed[cand.task] = (node.0, t + d);
                 next.running.push(Run { task: cand.task, node, finish: t + d });
             }
             None if cand.fixed => return None, // a fixed task skipped at its start
@@ -316,13 +310,14 @@ fn child_of(
                 skipped_fitting.extend(
                     cand.nodes
                         .iter()
-                        .filter(|&&(n, d)| d == 0 || fits(ctx, residual, cand.task, n))
+                        .filter(|&&(n, d)| d == 0 || nodes.fits(ctx, cand.task, n))
                         .map(|&(n, _)| (cand.task, n)),
                 );
             }
         }
     }
-    // The next event: a completion, or a release time of a waiting task not started now.
+    // The next event: a completion, or a release time of a waiting task not started now
+    // (none at all: a dead end).
     let event = next
         .running
         .iter()
@@ -337,7 +332,7 @@ fn child_of(
     let mut still = Vec::with_capacity(next.running.len());
     for r in next.running.drain(..) {
         if r.finish <= event {
-            set(&mut next.finished, r.task);
+            next.finished.insert(r.task);
             next.finished_count += 1;
         } else {
             still.push(r);
@@ -345,7 +340,7 @@ fn child_of(
     }
     still.sort_unstable_by_key(|r| r.task);
     next.running = still;
-    debug_assert!(next.running.iter().all(|r| !is_set(&next.finished, r.task)));
+    debug_assert!(next.running.iter().all(|r| !next.finished.contains(r.task)));
     let bound = ctx.bound(&next);
     (bound < ub).then_some(Child { bound, state: next })
 }

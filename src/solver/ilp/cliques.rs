@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 
 use super::model::{Block, Row, TimeIndexed};
 use super::windows::{Order, Windows, clash};
-use crate::model::{Problem, TaskId, Time};
+use crate::model::{PerTask, Problem, TaskId, TaskSet, Time};
 
 /// Largest number of tasks for which the precedence closure is computed (N² bits).
 const MAX_CLOSURE_TASKS: usize = 4_000;
@@ -27,7 +27,7 @@ const MAX_CLIQUE_BLOCKS: usize = 1_500;
 /// The clique rows of a model.
 pub(crate) fn clique_rows(model: &TimeIndexed, problem: &Problem, windows: &Windows) -> Vec<Row> {
     let reach = Reach::new(problem, &windows.orders);
-    let blocks: Vec<&Block> = model.blocks.iter().filter(|b| b.duration > 0).collect();
+    let blocks: Vec<&Block> = model.blocks().filter(|b| b.duration > 0).collect();
     if blocks.len() > MAX_CLIQUE_BLOCKS {
         return Vec::new();
     }
@@ -86,61 +86,42 @@ pub(crate) fn greedy_cliques<T: Copy>(
     cliques
 }
 
-/// The transitive closure of the dependencies and inferred orders, as bit rows (empty, so
-/// that nothing is ordered, beyond [`MAX_CLOSURE_TASKS`] tasks).
+/// The transitive closure of the dependencies and inferred orders, a set of successors per
+/// task (`None`, so that nothing is ordered, beyond [`MAX_CLOSURE_TASKS`] tasks).
 pub(crate) struct Reach {
-    words: usize,
-    bits: Vec<u64>,
+    after: Option<PerTask<TaskSet>>,
 }
 
 impl Reach {
     pub(crate) fn new(problem: &Problem, orders: &[Order]) -> Self {
-        let n = problem.task_count();
-        if n > MAX_CLOSURE_TASKS {
-            return Self { words: 0, bits: Vec::new() };
+        if problem.task_count() > MAX_CLOSURE_TASKS {
+            return Self { after: None };
         }
-        let words = n.div_ceil(64);
-        let mut successors: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for t in problem.tasks() {
-            if let Some(list) = successors.get_mut(t.index()) {
-                list.extend(problem.successors(t).iter().map(|e| e.task.index()));
-            }
-        }
+        let mut successors: PerTask<Vec<TaskId>> =
+            PerTask::tasks(problem, |t| problem.successors(t).iter().map(|e| e.task).collect());
         for o in orders {
-            if let Some(list) = successors.get_mut(o.before.index()) {
-                list.push(o.after.index());
-            }
+            successors[o.before].push(o.after);
         }
-        let mut reach = Self { words, bits: vec![0; n * words] };
+        let mut after = PerTask::tasks(problem, |_| TaskSet::new(problem));
         // Relax until nothing changes: the inferred orders need not follow the topological
         // order, but the graph stays acyclic, so each pass in reverse topological order is
         // exact for the dependencies and few passes settle the rest.
-        for _ in 0..n {
+        for _ in 0..problem.task_count() {
             let mut changed = false;
             for &t in problem.topological_order().iter().rev() {
-                for &s in successors.get(t.index()).map_or(&[][..], Vec::as_slice) {
-                    changed |= reach.absorb(t.index(), s);
+                let mut reach = after[t].clone();
+                for &s in &successors[t] {
+                    reach.insert(s);
+                    reach.union_with(&after[s]);
                 }
+                changed |= reach != after[t];
+                after[t] = reach;
             }
             if !changed {
                 break;
             }
         }
-        reach
-    }
-
-    /// Adds `s` and everything `s` reaches to what `t` reaches; whether anything was new.
-    fn absorb(&mut self, t: usize, s: usize) -> bool {
-        let mut changed = false;
-        for w in 0..self.words {
-            let from =
-                self.bits.get(s * self.words + w).copied().unwrap_or(0) | if w == s / 64 { 1 << (s % 64) } else { 0 };
-            if let Some(word) = self.bits.get_mut(t * self.words + w) {
-                changed |= *word | from != *word;
-                *word |= from;
-            }
-        }
-        changed
+        Self { after: Some(after) }
     }
 
     /// Whether `a`'s task finishes before `b`'s starts in every schedule.
@@ -150,7 +131,6 @@ impl Reach {
 
     /// Whether `a` finishes before `b` starts in every schedule.
     pub(crate) fn ordered(&self, a: TaskId, b: TaskId) -> bool {
-        let (i, j) = (a.index(), b.index());
-        self.bits.get(i * self.words + j / 64).is_some_and(|w| w >> (j % 64) & 1 == 1)
+        self.after.as_ref().is_some_and(|after| after[a].contains(b))
     }
 }

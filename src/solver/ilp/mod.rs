@@ -227,7 +227,7 @@ impl Scheduler for Ilp {
         let presolve_ms = presolve.elapsed().as_millis() as u64;
         let model = TimeIndexed::build(problem, &windows, horizon, lower, limits)?;
         if let Some(path) = &self.lp_file {
-            std::fs::write(path, lp_file::lp_text(&model))
+            std::fs::write(path, lp_file::lp_text(&model)?)
                 .map_err(|e| SolveError::Backend(format!("cannot write the LP file {}: {e}", path.display())))?;
         }
         let counters = vec![

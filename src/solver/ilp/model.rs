@@ -26,7 +26,7 @@
 //! model's optimum is the problem's optimum when one exists, and its dual bound is valid.
 
 use super::windows::Windows;
-use crate::model::{Edge, NodeId, Problem, TaskId, Time};
+use crate::model::{Edge, NodeId, PerTask, Problem, TaskId, Time};
 use crate::solver::SolveError;
 
 /// One task on one node: the columns `col..=col + (last - first)` are its step variables
@@ -91,9 +91,8 @@ pub(crate) struct Limits {
 pub(crate) struct TimeIndexed {
     pub horizon: Time,
     pub lower: Time,
-    pub blocks: Vec<Block>,
-    /// Per task, the range of its blocks in `blocks`.
-    pub task_blocks: Vec<std::ops::Range<usize>>,
+    /// Per task, its blocks (never none), their columns in task then node order.
+    blocks: PerTask<Vec<Block>>,
     pub makespan_col: usize,
     pub rows: Vec<Row>,
 }
@@ -109,9 +108,14 @@ impl TimeIndexed {
         self.rows.iter().map(|r| r.terms.len()).sum()
     }
 
-    /// The blocks of a task.
+    /// Every block, in column order.
+    pub fn blocks(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.values().iter().flatten()
+    }
+
+    /// The blocks of a task (at least one).
     pub fn blocks_of(&self, task: TaskId) -> &[Block] {
-        self.task_blocks.get(task.index()).and_then(|r| self.blocks.get(r.clone())).unwrap_or(&[])
+        &self.blocks[task]
     }
 
     /// Builds the model for makespans up to `horizon` (at least `lower`).
@@ -123,40 +127,39 @@ impl TimeIndexed {
         limits: Limits,
     ) -> Result<Self, SolveError> {
         // Windows and the size check, before allocating anything large.
-        let mut blocks = Vec::new();
-        let mut task_blocks = Vec::with_capacity(problem.task_count());
         let mut cols: u128 = 0;
         let mut capacity_nz: u128 = 0;
         let dims = problem.resource_count() as u128;
-        for t in problem.tasks() {
-            let begin = blocks.len();
+        let blocks = PerTask::try_tasks(problem, |t| {
+            let mut here = Vec::new();
             for (node, d) in problem.options(t) {
                 let first = windows.earliest_start(t);
                 let Some(last) = windows.latest_finish(t).checked_sub(d).filter(|&last| last >= first) else {
-                    continue;
+                    continue; // no start on this node within the window
                 };
                 let width = u128::from(last - first) + 1;
-                blocks.push(Block { task: t, node, duration: d, first, last, col: cols as usize });
+                here.push(Block { task: t, node, duration: d, first, last, col: cols as usize });
                 cols += width;
                 capacity_nz += 2 * (width + u128::from(d).min(u128::from(horizon) + 1)) * dims;
                 if cols > limits.columns as u128 || capacity_nz > limits.nonzeros as u128 {
                     return Err(too_large(problem, horizon, cols, capacity_nz, limits));
                 }
             }
-            if blocks.len() == begin {
+            if here.is_empty() {
+                // Propagation never empties a window, and the horizon is at least the CPM length.
                 return Err(SolveError::Internal(format!(
                     "task `{}` has no start time within the horizon {horizon}",
                     problem.task_name(t)
                 )));
             }
-            task_blocks.push(begin..blocks.len());
-        }
-        let mut model = Self { horizon, lower, blocks, task_blocks, makespan_col: cols as usize, rows: Vec::new() };
+            Ok(here)
+        })?;
+        let mut model = Self { horizon, lower, blocks, makespan_col: cols as usize, rows: Vec::new() };
         model.assignment_rows(problem);
         model.monotone_rows();
         model.downtime_rows(problem);
         model.makespan_rows(problem, windows);
-        model.precedence_rows(problem, windows);
+        model.precedence_rows(problem, windows)?;
         if model.nonzeros() > limits.nonzeros {
             return Err(too_large(problem, horizon, cols, model.nonzeros() as u128, limits));
         }
@@ -204,7 +207,7 @@ impl TimeIndexed {
     /// `z(s − 1) ≤ z(s)`: once started, a task stays started.
     fn monotone_rows(&mut self) {
         let mut rows = Vec::new();
-        for b in &self.blocks {
+        for b in self.blocks() {
             for (_, c) in b.starts().skip(1) {
                 rows.push(Row { terms: vec![(c - 1, 1.0), (c, -1.0)], lower: f64::NEG_INFINITY, upper: 0.0 });
             }
@@ -225,7 +228,7 @@ impl TimeIndexed {
         }
     }
 
-    fn precedence_rows(&mut self, problem: &Problem, windows: &Windows) {
+    fn precedence_rows(&mut self, problem: &Problem, windows: &Windows) -> Result<(), SolveError> {
         let mut rows = Vec::new();
         let dependencies = problem.tasks().flat_map(|j| problem.predecessors(j).iter().map(move |&e| (e, j)));
         let orders = windows.orders.iter().map(|o| (Edge { task: o.before, delay: 0 }, o.after));
@@ -233,13 +236,15 @@ impl TimeIndexed {
             let succ = self.blocks_of(j);
             let pred = self.blocks_of(e.task);
             // When `i` has finished for sure (on any node, delay included), rows are void.
-            let done = pred.iter().map(|b| b.last + b.duration + e.delay).max().unwrap_or(0);
+            let done = pred.iter().map(|b| b.last + b.duration + e.delay).max();
+            let Some(done) = done else { return Err(no_blocks(problem, e.task)) };
             let groups: Vec<Vec<&Block>> =
                 if e.delay == 0 { vec![succ.iter().collect()] } else { succ.iter().map(|b| vec![b]).collect() };
             for group in groups {
-                let Some(from) = group.iter().map(|b| b.first).min() else { continue };
-                let to = group.iter().map(|b| b.last).max().unwrap_or(from).min(done.saturating_sub(1));
-                for tau in from..=to {
+                let first = group.iter().map(|b| b.first).min();
+                let last = group.iter().map(|b| b.last).max();
+                let (Some(from), Some(last)) = (first, last) else { return Err(no_blocks(problem, j)) };
+                for tau in from..=last.min(done.saturating_sub(1)) {
                     let mut terms: Vec<(usize, f64)> =
                         group.iter().filter_map(|b| b.started_by(tau)).map(|c| (c, 1.0)).collect();
                     for b in pred {
@@ -251,17 +256,18 @@ impl TimeIndexed {
             }
         }
         self.rows.append(&mut rows);
+        Ok(())
     }
 
     fn capacity_rows(&mut self, problem: &Problem) {
         let mut rows = Vec::new();
         for node in problem.nodes() {
-            let here: Vec<&Block> = self.blocks.iter().filter(|b| b.node == node && b.duration > 0).collect();
+            let here: Vec<&Block> = self.blocks().filter(|b| b.node == node && b.duration > 0).collect();
             let mut times: Vec<Time> = here.iter().flat_map(|b| b.first..=b.last).collect();
             times.sort_unstable();
             times.dedup();
             for (r, &cap) in problem.capacity(node).iter().enumerate() {
-                let demand = |b: &Block| problem.demand(b.task).get(r).copied().unwrap_or(0);
+                let demand = |b: &Block| problem.demand_in(b.task, r);
                 let users: Vec<&Block> = here.iter().copied().filter(|b| demand(b) > 0).collect();
                 let total: u64 = users.iter().map(|b| demand(b)).fold(0, u64::saturating_add);
                 if total <= cap {
@@ -284,15 +290,20 @@ impl TimeIndexed {
 
     /// The schedule in column values (`None` when some task has no chosen start).
     pub fn decode(&self, values: &[f64]) -> Option<crate::schedule::Schedule> {
-        let on = |c: usize| values.get(c).is_some_and(|&v| v > 0.5);
-        let mut out = Vec::with_capacity(self.task_blocks.len());
-        for blocks in self.task_blocks.iter().filter_map(|r| self.blocks.get(r.clone())) {
+        let on = |c: usize| values.get(c).is_some_and(|&v| v > 0.5); // a missing value is 0
+        let mut out = Vec::with_capacity(self.blocks.values().len());
+        for blocks in self.blocks.values() {
             let b = blocks.iter().find(|b| on(b.chosen()))?;
             let (s, _) = b.starts().find(|&(_, c)| on(c))?;
             out.push(crate::schedule::Assignment { task: b.task, node: b.node, start: s, finish: s + b.duration });
         }
         Some(crate::schedule::Schedule::new(out))
     }
+}
+
+/// The internal error of a task without blocks, which [`TimeIndexed::build`] rules out.
+fn no_blocks(problem: &Problem, task: TaskId) -> SolveError {
+    SolveError::Internal(format!("time-indexed model: task `{}` has no block", problem.task_name(task)))
 }
 
 fn too_large(problem: &Problem, horizon: Time, cols: u128, nonzeros: u128, limits: Limits) -> SolveError {

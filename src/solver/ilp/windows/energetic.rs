@@ -71,12 +71,12 @@ impl Propagation<'_> {
         let mut changed = false;
         let fixed = self.fixed;
         let problem = fixed.problem;
-        for (node, here) in problem.nodes().zip(&fixed.pinned) {
+        for (node, here) in problem.nodes().zip(fixed.pinned.values()) {
             for (r, &cap) in problem.capacity(node).iter().enumerate() {
                 let users: Vec<User> = here
                     .iter()
                     .filter_map(|&task| {
-                        let q = problem.demand(task).get(r).copied().unwrap_or(0);
+                        let q = problem.demand_in(task, r);
                         (q > 0).then(|| self.user(task, q))
                     })
                     .collect();

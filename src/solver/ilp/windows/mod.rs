@@ -37,7 +37,7 @@ mod energetic;
 mod shaving;
 
 use crate::graph::{Cpm, unavoidable_delay};
-use crate::model::{NodeId, Problem, TaskId, Time};
+use crate::model::{NodeId, PerNode, PerTask, Problem, TaskId, Time};
 use crate::solver::Deadline;
 
 /// Round limit of a fixed point.
@@ -70,10 +70,10 @@ pub(crate) struct Order {
 /// Windows of every task for makespans up to a horizon.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Windows {
-    earliest_start: Vec<Time>,
-    latest_finish: Vec<Time>,
-    /// Per task, the shortest chain after it (its CPM tail without itself).
-    after: Vec<Time>,
+    earliest_start: PerTask<Time>,
+    latest_finish: PerTask<Time>,
+    /// Per task, the shortest chain after it ([`Cpm::after`]).
+    after: PerTask<Time>,
     /// Orders inferred by the disjunction rule and by shaving, in the order found.
     pub orders: Vec<Order>,
     /// Whether propagation met a contradiction: then no schedule fits the horizon, and the
@@ -92,17 +92,17 @@ struct Link {
 impl Windows {
     /// Earliest start of a task.
     pub fn earliest_start(&self, task: TaskId) -> Time {
-        self.earliest_start.get(task.index()).copied().unwrap_or(0)
+        self.earliest_start[task]
     }
 
     /// Latest finish of a task.
     pub fn latest_finish(&self, task: TaskId) -> Time {
-        self.latest_finish.get(task.index()).copied().unwrap_or(0)
+        self.latest_finish[task]
     }
 
     /// The shortest chain of work after a task: no schedule ends before its finish plus this.
     pub fn after(&self, task: TaskId) -> Time {
-        self.after.get(task.index()).copied().unwrap_or(0)
+        self.after[task]
     }
 
     /// Windows for makespans up to `horizon` (which must be at least the CPM length), shaved
@@ -111,9 +111,9 @@ impl Windows {
     pub fn propagate(problem: &Problem, horizon: Time, max_columns: usize, shaving: Option<&Deadline>) -> Self {
         let cpm = Cpm::with_deadline(problem, horizon);
         let windows = Self {
-            earliest_start: problem.tasks().map(|t| cpm.earliest_start(t)).collect(),
-            latest_finish: problem.tasks().map(|t| cpm.latest_finish(t)).collect(),
-            after: problem.tasks().map(|t| cpm.deadline().saturating_sub(cpm.latest_finish(t))).collect(),
+            earliest_start: PerTask::tasks(problem, |t| cpm.earliest_start(t)),
+            latest_finish: PerTask::tasks(problem, |t| cpm.latest_finish(t)),
+            after: PerTask::tasks(problem, |t| cpm.after(t)),
             orders: Vec::new(),
             contradiction: false,
         };
@@ -144,10 +144,10 @@ impl Windows {
 struct Fixed<'a> {
     problem: &'a Problem,
     /// Per task, its shortest and longest duration.
-    shortest: Vec<Time>,
-    longest: Vec<Time>,
+    shortest: PerTask<Time>,
+    longest: PerTask<Time>,
     /// Per node, the tasks of positive duration that can run there only.
-    pinned: Vec<Vec<TaskId>>,
+    pinned: PerNode<Vec<TaskId>>,
     /// The dependencies, with the delay each must pay.
     dependencies: Vec<Link>,
     /// The pairs of tasks pinned to the same node (lower id first) that cannot run side by side.
@@ -165,8 +165,8 @@ impl<'a> Fixed<'a> {
                 _ => None,
             }
         };
-        let pins: Vec<Option<(NodeId, Time)>> = problem.tasks().map(pin).collect();
-        let pin = |t: TaskId| pins.get(t.index()).copied().flatten();
+        let pins = PerTask::tasks(problem, pin);
+        let pin = |t: TaskId| pins[t];
         let mut dependencies = Vec::new();
         for &t in problem.topological_order() {
             for &e in problem.successors(t) {
@@ -178,12 +178,11 @@ impl<'a> Fixed<'a> {
                 dependencies.push(Link { from: t, to: e.task, gap });
             }
         }
-        let pinned: Vec<Vec<TaskId>> = problem
-            .nodes()
-            .map(|node| problem.tasks().filter(|&t| matches!(pin(t), Some((n, d)) if n == node && d > 0)).collect())
-            .collect();
+        let pinned: PerNode<Vec<TaskId>> = PerNode::nodes(problem, |node| {
+            problem.tasks().filter(|&t| matches!(pin(t), Some((n, d)) if n == node && d > 0)).collect()
+        });
         let mut clashes = Vec::new();
-        for (node, here) in problem.nodes().zip(&pinned) {
+        for (node, here) in problem.nodes().zip(pinned.values()) {
             if here.len() > MAX_PAIRWISE {
                 continue;
             }
@@ -191,12 +190,14 @@ impl<'a> Fixed<'a> {
                 clashes.extend(here.iter().skip(k + 1).filter(|&&b| clash(problem, node, a, b)).map(|&b| (a, b)));
             }
         }
-        let disjunctive = energetic::disjunctive_sets(problem, &pinned);
+        let disjunctive = energetic::disjunctive_sets(problem, pinned.values());
         Self {
             problem,
             disjunctive,
-            shortest: problem.tasks().map(|t| problem.min_duration(t)).collect(),
-            longest: problem.tasks().map(|t| problem.options(t).map(|(_, d)| d).max().unwrap_or(0)).collect(),
+            shortest: PerTask::tasks(problem, |t| problem.min_duration(t)),
+            longest: PerTask::tasks(problem, |t| {
+                problem.options(t).fold(problem.min_duration(t), |l, (_, d)| l.max(d))
+            }),
             pinned,
             dependencies,
             clashes,
@@ -234,40 +235,38 @@ impl<'a> Propagation<'a> {
     }
 
     fn d(&self, t: TaskId) -> Time {
-        self.fixed.shortest.get(t.index()).copied().unwrap_or(0)
+        self.fixed.shortest[t]
     }
 
     /// Raises a task's earliest start; a raise that would leave no start in the window is not
     /// applied but marks the state failed. Whether the window changed.
     fn raise_es(&mut self, t: TaskId, to: Time) -> bool {
         let room = to.checked_add(self.d(t)).is_some_and(|f| f <= self.lf(t));
-        match self.windows.earliest_start.get_mut(t.index()) {
-            Some(es) if *es < to && room => {
-                *es = to;
-                true
-            }
-            Some(es) if *es < to => {
-                self.failed = true;
-                false
-            }
-            _ => false,
+        let es = &mut self.windows.earliest_start[t];
+        if *es >= to {
+            return false;
         }
+        if room {
+            *es = to;
+        } else {
+            self.failed = true;
+        }
+        room
     }
 
     /// Lowers a task's latest finish, under the same rule as [`Self::raise_es`].
     fn lower_lf(&mut self, t: TaskId, to: Time) -> bool {
         let room = self.es(t).checked_add(self.d(t)).is_some_and(|f| f <= to);
-        match self.windows.latest_finish.get_mut(t.index()) {
-            Some(lf) if *lf > to && room => {
-                *lf = to;
-                true
-            }
-            Some(lf) if *lf > to => {
-                self.failed = true;
-                false
-            }
-            _ => false,
+        let lf = &mut self.windows.latest_finish[t];
+        if *lf <= to {
+            return false;
         }
+        if room {
+            *lf = to;
+        } else {
+            self.failed = true;
+        }
+        room
     }
 
     /// Runs the rules to a fixed point (or [`MAX_ROUNDS`]), stopping at the first
@@ -359,14 +358,18 @@ impl<'a> Propagation<'a> {
         let mut changed = false;
         let fixed = self.fixed;
         let problem = fixed.problem;
-        for (node, here) in problem.nodes().zip(&fixed.pinned) {
+        for (node, here) in problem.nodes().zip(fixed.pinned.values()) {
             for (r, &cap) in problem.capacity(node).iter().enumerate() {
-                let demand = |t: TaskId| problem.demand(t).get(r).copied().unwrap_or(0);
+                let demand = |t: TaskId| problem.demand_in(t, r);
                 let users: Vec<TaskId> = here.iter().copied().filter(|&t| demand(t) > 0).collect();
                 // The compulsory load over `[from, to)`, the span of the compulsory parts.
                 let parts: Vec<(Time, Time)> = users.iter().map(|&t| self.compulsory(t)).collect();
-                let Some(from) = parts.iter().filter(|p| p.0 < p.1).map(|p| p.0).min() else { continue };
-                let to = parts.iter().map(|p| p.1).max().unwrap_or(from);
+                let spans = parts.iter().filter(|p| p.0 < p.1);
+                let (Some(from), Some(to)) = (spans.clone().map(|p| p.0).min(), spans.map(|p| p.1).max()) else {
+                    continue; // no compulsory part: nothing to propagate
+                };
+                // A span beyond `usize` (32-bit targets) leaves the load empty: the rule then
+                // sees no overload, which is sound, only weaker.
                 let mut load = vec![0u64; usize::try_from(to - from).unwrap_or(0)];
                 self.work += (load.len() + users.len()) as u64;
                 for (&t, &(a, b)) in users.iter().zip(&parts) {

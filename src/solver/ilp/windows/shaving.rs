@@ -56,7 +56,7 @@ impl Propagation<'_> {
 
     /// Shaves one end of a task's window as far as the rules refute it.
     fn shave_end(&mut self, t: TaskId, end: End, deadline: &Deadline) -> bool {
-        let longest = self.fixed.longest.get(t.index()).copied().unwrap_or(0);
+        let longest = self.fixed.longest[t];
         let mut changed = false;
         loop {
             let (es, lf) = (self.es(t), self.lf(t));
