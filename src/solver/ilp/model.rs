@@ -186,7 +186,7 @@ impl TimeIndexed {
             return;
         }
         let mut rows = Vec::new();
-        for b in &self.blocks {
+        for b in self.blocks() {
             if problem.unavailable(b.node).is_empty() {
                 continue;
             }
