@@ -11,6 +11,23 @@
 //! which tightens the LP. With a [relative gap](Ilp::relative_gap) `g`, the horizon is
 //! `⌈H (1 − g)⌉ − 1`.
 //!
+//! **Pipeline.** Data flows one way through the files of this folder; each imports only the
+//! stages before it:
+//!
+//! ```text
+//! relations.rs  clash, Order, Reach, greedy_cliques   (shared facts: what cannot overlap)
+//!      ↓
+//! windows/      propagation: windows and inferred orders   (+ energetic.rs, shaving.rs)
+//!      ↓
+//! model.rs      the time-indexed model over the windows   (→ lp_file.rs writes it out)
+//!      ↓
+//! cuts.rs       clique cuts added to the model
+//!      ↓
+//! highs.rs      the HiGHS backend   (+ interrupt.rs, its interrupt callback)
+//! ```
+//!
+//! `mod.rs` (this solver) runs them in that order.
+//!
 //! **Presolve** (`windows/`): constraint propagation (precedence, disjunction of pinned tasks
 //! that cannot run side by side, time-tabling, energetic reasoning) narrows each task's window
 //! and infers orders between such tasks, then [shaving](Ilp::shaving) removes the starts,
@@ -20,19 +37,19 @@
 //! `t`" over each window, which is the classic start-time formulation (`x = z(t) − z(t − 1)`)
 //! with the same LP bound and far fewer nonzeros: precedence rows per edge and time with the
 //! transfer delay charged across nodes, capacity rows per node, dimension and time, clique
-//! cuts (`cliques.rs`), and an integer makespan `C`. On one node (RCPSP) it is the DDT
+//! cuts (`cuts.rs`), and an integer makespan `C`. On one node (RCPSP) it is the DDT
 //! formulation (Pritsker, Watters and Wolfe, "Multiproject scheduling with limited resources:
 //! a zero-one programming approach", 1969; Christofides, Alvarez-Valdes and Tamarit 1987) in
 //! the step form of Artigues, Koné, Lopez and Mongeau, "Mixed-integer linear programming
 //! formulations", in *Handbook on Project Management and Scheduling*, 2015.
 //!
-//! **Solve**: the model is written with good_lp, handed to HiGHS (the `highs` crate, used
+//! **Solve** (`highs.rs`): the model is written with good_lp, handed to HiGHS (the `highs` crate, used
 //! directly for what good_lp does not expose: HiGHS's dual bound and its exact model status),
 //! with the time limit, thread count and relative gap of [`Ilp`]. The absolute gap is set just
 //! below one tick, as makespans are integers; primal heuristics get little effort, since the
 //! model usually has no solution.
 //!
-//! **Guarantee**: exact. [`Status::Optimal`](crate::Status::Optimal) only when HiGHS proves
+//! **Guarantee**: exact. [`Status::Optimal`] only when HiGHS proves
 //! the model infeasible or its own solution optimal, or when the best schedule already meets
 //! the crate's [lower bound](crate::bounds::lower_bound) (then no model is built: the counters
 //! `columns` and `rows` are 0). The presolve stops at its first contradiction and never
@@ -53,19 +70,18 @@
 //! threads per thread that runs it; on a thread of its own, the pool is released when the
 //! solve ends. So once `schedule` returns, nothing of the solve is running.
 
-mod cliques;
+mod cuts;
+mod highs;
 mod interrupt;
 mod lp_file;
 mod model;
+mod relations;
 mod windows;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
-
-use good_lp::{Expression, ProblemVariables, SolverModel, constraint, highs, variable};
-use highs::HighsModelStatus;
 
 use super::heuristic::heuristic_schedule;
 use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions, Status};
@@ -225,7 +241,7 @@ impl Scheduler for Ilp {
         let shaving = self.shaving.then(|| deadline.share(SHAVING_SHARE));
         let windows = Windows::propagate(problem, horizon, limits.columns, shaving.as_ref());
         let presolve_ms = presolve.elapsed().as_millis() as u64;
-        let model = TimeIndexed::build(problem, &windows, horizon, lower, limits)?;
+        let model = build_model(problem, &windows, horizon, lower, limits)?;
         if let Some(path) = &self.lp_file {
             std::fs::write(path, lp_file::lp_text(&model)?)
                 .map_err(|e| SolveError::Backend(format!("cannot write the LP file {}: {e}", path.display())))?;
@@ -249,7 +265,7 @@ impl Scheduler for Ilp {
                 .then(|| scope.spawn(|| self.primal_dp(problem, &deadline, 1.0, Some(Arc::clone(&stop)))));
             let outcome = std::thread::Builder::new()
                 .name("dagplan-highs".into())
-                .spawn_scoped(scope, || solve(&model, self.threads(), &deadline, self.relative_gap))
+                .spawn_scoped(scope, || highs::solve(&model, self.threads(), &deadline, self.relative_gap))
                 .map_err(|e| SolveError::Backend(format!("cannot start the HiGHS thread: {e}")))
                 .and_then(|handle| {
                     handle.join().unwrap_or_else(|_| Err(SolveError::Internal("the HiGHS thread panicked".into())))
@@ -299,7 +315,7 @@ impl Ilp {
         let lower = lower_bound(problem);
         let limits = Limits { columns: self.max_columns, nonzeros: self.max_nonzeros };
         let windows = Windows::propagate(problem, horizon, limits.columns, None);
-        let model = match TimeIndexed::build(problem, &windows, horizon, lower, limits) {
+        let model = match build_model(problem, &windows, horizon, lower, limits) {
             // The propagation emptied a task's window: no schedule ends by the horizon.
             Err(SolveError::Internal(_)) if windows.contradiction => {
                 return Ok(Solution::infeasible(started, vec![("columns", 0), ("rows", 0)]));
@@ -307,7 +323,7 @@ impl Ilp {
             other => other?,
         };
         let counters = vec![("columns", model.columns() as u64), ("rows", model.rows.len() as u64)];
-        let outcome = solve(&model, self.threads(), &deadline, self.relative_gap)?;
+        let outcome = highs::solve(&model, self.threads(), &deadline, self.relative_gap)?;
         match &outcome.values {
             Some(values) => {
                 let found = model.decode(values).ok_or_else(|| {
@@ -348,87 +364,18 @@ impl Ilp {
     }
 }
 
-/// What HiGHS returned: the columns of its best solution (if any) and its proven bound.
-struct Outcome {
-    values: Option<Vec<f64>>,
-    bound: Time,
-}
-
-/// Hands the model to HiGHS through good_lp and solves it.
-fn solve(model: &TimeIndexed, threads: u32, deadline: &Deadline, gap: f64) -> Result<Outcome, SolveError> {
-    let mut vars = ProblemVariables::new();
-    let columns: Vec<good_lp::Variable> = (0..model.columns())
-        .map(|c| {
-            if c == model.makespan_col {
-                vars.add(variable().integer().min(model.lower as f64).max(model.horizon as f64))
-            } else {
-                vars.add(variable().binary())
-            }
-        })
-        .collect();
-    let makespan = columns.get(model.makespan_col).copied().ok_or(SolveError::Internal("no makespan column".into()))?;
-    let mut lp = vars.minimise(makespan).using(highs);
-    for row in &model.rows {
-        let mut expr = Expression::with_capacity(row.terms.len());
-        for &(c, a) in &row.terms {
-            if let Some(&v) = columns.get(c) {
-                expr.add_mul(a, v);
-            }
-        }
-        if row.lower == row.upper {
-            lp.add_constraint(constraint::eq(expr, row.upper));
-        } else {
-            if row.lower.is_finite() {
-                lp.add_constraint(constraint::geq(expr.clone(), row.lower));
-            }
-            if row.upper.is_finite() {
-                lp.add_constraint(constraint::leq(expr, row.upper));
-            }
-        }
-    }
-    let mut highs_model =
-        lp.try_into_inner().map_err(|e| SolveError::Backend(format!("HiGHS rejected the model: {e}")))?;
-    set_option(&mut highs_model, "output_flag", false)?;
-    set_option(&mut highs_model, "threads", i32::try_from(threads).unwrap_or(i32::MAX))?;
-    set_option(&mut highs_model, "mip_rel_gap", gap)?;
-    set_option(&mut highs_model, "mip_abs_gap", 1.0 - 1e-6)?;
-    set_option(&mut highs_model, "random_seed", 0)?;
-    set_option(&mut highs_model, "mip_heuristic_effort", 0.05)?;
-    if let Some(limit) = deadline.remaining() {
-        set_option(&mut highs_model, "time_limit", (limit.as_secs_f64() * 0.95).max(0.001))?;
-    }
-    // Stopped by the deadline (time up or cancelled) through HiGHS's interrupt callback.
-    let solved = interrupt::solve(highs_model, deadline)?;
-    let status = solved.status();
-    match status {
-        HighsModelStatus::Optimal
-        | HighsModelStatus::ReachedTimeLimit
-        | HighsModelStatus::ReachedInterrupt
-        | HighsModelStatus::ReachedIterationLimit
-        | HighsModelStatus::ReachedSolutionLimit
-        | HighsModelStatus::ReachedMemoryLimit
-        | HighsModelStatus::ObjectiveBound
-        | HighsModelStatus::ObjectiveTarget => {}
-        // Every column is bounded, so "unbounded or infeasible" means infeasible: no schedule
-        // ends by the horizon, which proves `horizon + 1`.
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-            return Ok(Outcome { values: None, bound: model.horizon + 1 });
-        }
-        HighsModelStatus::Unbounded => {
-            return Err(SolveError::Internal(format!(
-                "HiGHS reports the model {status:?} although the heuristic schedule satisfies it"
-            )));
-        }
-        other => return Err(SolveError::Backend(format!("HiGHS stopped with status {other:?}"))),
-    }
-    let values = (solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible)
-        .then(|| solved.get_solution().columns().to_vec());
-    let dual = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
-    // Rounded up to whole ticks, with room for HiGHS's feasibility tolerance (1e-6 per row).
-    let bound = if dual.is_finite() && dual > 0.0 { (dual - 1e-4).ceil() as Time } else { 0 };
-    Ok(Outcome { values, bound })
-}
-
-fn set_option<V: highs::HighsOptionValue>(model: &mut highs::Model, name: &str, value: V) -> Result<(), SolveError> {
-    model.try_set_option(name, value).map_err(|e| SolveError::Backend(format!("HiGHS option `{name}`: {e:?}")))
+/// The model and cuts stages: the time-indexed model over the windows, its clique cuts, and
+/// the size check over both.
+fn build_model(
+    problem: &Problem,
+    windows: &Windows,
+    horizon: Time,
+    lower: Time,
+    limits: Limits,
+) -> Result<TimeIndexed, SolveError> {
+    let mut model = TimeIndexed::build(problem, windows, horizon, lower, limits)?;
+    let mut cuts = cuts::clique_rows(&model, problem, windows);
+    model.rows.append(&mut cuts);
+    model.check_size(problem, limits)?;
+    Ok(model)
 }

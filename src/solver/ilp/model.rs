@@ -19,7 +19,7 @@
 //! * capacity, for each node, dimension and time `τ` at which some task may start there:
 //!   `Σ_j q[j,r] (z[j,n,τ] − z[j,n,τ − d[j,n]]) ≤ cap[n,r]`. Usage only drops between two
 //!   starts, so rows at start times suffice; rows that cannot bind are left out;
-//! * clique cuts ([`super::cliques`]).
+//! * clique cuts, added by the next stage ([`super::cuts`]).
 //!
 //! Windows: those of [`Windows`] for the horizon `H` (at most the CPM window: `s ≥` the CPM
 //! head of `j` and `s + d[j,n] + q[j] ≤ H`). All are valid for every schedule of makespan ≤ `H`, so the
@@ -164,12 +164,17 @@ impl TimeIndexed {
             return Err(too_large(problem, horizon, cols, model.nonzeros() as u128, limits));
         }
         model.capacity_rows(problem);
-        let mut cliques = super::cliques::clique_rows(&model, problem, windows);
-        model.rows.append(&mut cliques);
-        if model.nonzeros() > limits.nonzeros {
-            return Err(too_large(problem, horizon, cols, model.nonzeros() as u128, limits));
-        }
+        model.check_size(problem, limits)?;
         Ok(model)
+    }
+
+    /// Refuses a model beyond the size caps (after the cuts are added, too).
+    pub fn check_size(&self, problem: &Problem, limits: Limits) -> Result<(), SolveError> {
+        if self.makespan_col > limits.columns || self.nonzeros() > limits.nonzeros {
+            let (cols, nonzeros) = (self.makespan_col as u128, self.nonzeros() as u128);
+            return Err(too_large(problem, self.horizon, cols, nonzeros, limits));
+        }
+        Ok(())
     }
 
     fn assignment_rows(&mut self, problem: &Problem) {

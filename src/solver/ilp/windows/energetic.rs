@@ -21,8 +21,7 @@
 
 use super::{MAX_ENERGETIC, Propagation};
 use crate::model::{Problem, TaskId, Time};
-use crate::solver::ilp::cliques::{Reach, greedy_cliques};
-use crate::solver::ilp::windows::clash;
+use crate::solver::ilp::relations::{Reach, clash, greedy_cliques};
 
 /// The disjunctive sets of the pinned tasks of each node (`pinned[n]`), in a stable order.
 pub(super) fn disjunctive_sets(problem: &Problem, pinned: &[Vec<TaskId>]) -> Vec<Vec<TaskId>> {

@@ -36,8 +36,9 @@
 mod energetic;
 mod shaving;
 
+use super::relations::{Order, clash};
 use crate::graph::{Cpm, unavoidable_delay};
-use crate::model::{NodeId, PerNode, PerTask, Problem, TaskId, Time};
+use crate::model::{PerNode, PerTask, Problem, TaskId, Time};
 use crate::solver::Deadline;
 
 /// Round limit of a fixed point.
@@ -48,24 +49,6 @@ pub(crate) const MAX_PAIRWISE: usize = 500;
 pub(crate) const MAX_ENERGETIC: usize = 100;
 /// Work budget of shaving, in elementary steps (about a second on a 2-vCPU VM).
 pub(crate) const SHAVING_WORK: u64 = 1_000_000_000;
-
-/// Whether two tasks cannot run side by side on `node`: in some dimension their demands
-/// together exceed its capacity.
-pub(crate) fn clash(problem: &Problem, node: NodeId, a: TaskId, b: TaskId) -> bool {
-    problem
-        .demand(a)
-        .iter()
-        .zip(problem.demand(b))
-        .zip(problem.capacity(node))
-        .any(|((&x, &y), &c)| x.saturating_add(y) > c)
-}
-
-/// An order between two tasks: `before` finishes (on the same node) before `after` starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Order {
-    pub before: TaskId,
-    pub after: TaskId,
-}
 
 /// Windows of every task for makespans up to a horizon.
 #[derive(Debug, Clone, PartialEq, Eq)]
