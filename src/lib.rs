@@ -89,8 +89,11 @@ pub mod model;
 
 pub mod render;
 pub mod replan;
+pub mod result;
 pub mod rng;
 pub mod schedule;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod solver;
 pub mod verify;
 
@@ -101,7 +104,9 @@ pub use model::{
     Problem, ProblemSpec, Shortfall, TaskId, TaskSpec, Time, Window, WindowSpec,
 };
 pub use replan::{Event, Replan, ReplanError, Replanned, Replanning};
-pub use schedule::{Assignment, Schedule, ScheduleError};
+pub use render::{RenderError, SvgOptions, html_report, mermaid_gantt, svg_gantt, text_gantt};
+pub use result::{OptionsSpec, RESULT_VERSION, ResultDocument, ResultError, StatsSpec};
+pub use schedule::{Assignment, AssignmentSpec, Schedule, ScheduleError, ScheduleSpec};
 #[cfg(feature = "ilp")]
 pub use solver::Ilp;
 pub use solver::{

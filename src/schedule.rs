@@ -51,20 +51,32 @@ pub enum ScheduleError {
     UnknownNode(String),
 }
 
-#[derive(Serialize, Deserialize)]
+/// The wire format of a schedule: assignments by task and node name, as in the design notes.
+/// [`Schedule::to_spec`] writes one; [`Schedule::from_spec`] resolves the names against a
+/// problem. Unknown fields are errors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct ScheduleSpec {
-    makespan: Time,
-    assignments: Vec<AssignmentSpec>,
+pub struct ScheduleSpec {
+    /// The latest finish time (informative: readers recompute it from the assignments).
+    pub makespan: Time,
+    /// One entry per task.
+    pub assignments: Vec<AssignmentSpec>,
 }
 
-#[derive(Serialize, Deserialize)]
+/// One task placed on one node over `[start, finish)`, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct AssignmentSpec {
-    task: String,
-    node: String,
-    start: Time,
-    finish: Time,
+pub struct AssignmentSpec {
+    /// The task's name.
+    pub task: String,
+    /// The name of the node it runs on.
+    pub node: String,
+    /// Start time.
+    pub start: Time,
+    /// Finish time.
+    pub finish: Time,
 }
 
 impl Schedule {
@@ -96,13 +108,13 @@ impl Schedule {
         verify(problem, self)
     }
 
-    /// The schedule as JSON, with task and node names.
+    /// The schedule in its wire format, with task and node names.
     ///
     /// # Panics
     /// If an assignment holds an id that is not of `problem` (see "Ids" on [`Problem`]);
     /// [`verify`](Self::verify) reports such ids without panicking.
-    pub fn to_json(&self, problem: &Problem) -> String {
-        let spec = ScheduleSpec {
+    pub fn to_spec(&self, problem: &Problem) -> ScheduleSpec {
+        ScheduleSpec {
             makespan: self.makespan(),
             assignments: self
                 .assignments
@@ -114,19 +126,21 @@ impl Schedule {
                     finish: a.finish,
                 })
                 .collect(),
-        };
-        #[expect(clippy::expect_used, reason = "a struct of strings and integers always serializes")]
-        serde_json::to_string_pretty(&spec).expect("a schedule serializes to JSON")
+        }
     }
 
-    /// Reads a schedule in the JSON format, resolving names against the problem. The
-    /// `makespan` field is informative; the schedule's makespan is recomputed.
-    pub fn from_json(problem: &Problem, text: &str) -> Result<Self, ScheduleError> {
-        let spec: ScheduleSpec = serde_json::from_str(text).map_err(|e| ScheduleError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
+    /// The schedule as JSON, with task and node names.
+    ///
+    /// # Panics
+    /// As [`to_spec`](Self::to_spec).
+    pub fn to_json(&self, problem: &Problem) -> String {
+        #[expect(clippy::expect_used, reason = "a struct of strings and integers always serializes")]
+        serde_json::to_string_pretty(&self.to_spec(problem)).expect("a schedule serializes to JSON")
+    }
+
+    /// Resolves a schedule's task and node names against the problem. The spec's `makespan`
+    /// is informative; the schedule's makespan is recomputed.
+    pub fn from_spec(problem: &Problem, spec: ScheduleSpec) -> Result<Self, ScheduleError> {
         let assignments = spec
             .assignments
             .into_iter()
@@ -140,5 +154,16 @@ impl Schedule {
             })
             .collect::<Result<_, ScheduleError>>()?;
         Ok(Self { assignments })
+    }
+
+    /// Reads a schedule in the JSON format, resolving names against the problem. The
+    /// `makespan` field is informative; the schedule's makespan is recomputed.
+    pub fn from_json(problem: &Problem, text: &str) -> Result<Self, ScheduleError> {
+        let spec: ScheduleSpec = serde_json::from_str(text).map_err(|e| ScheduleError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        Self::from_spec(problem, spec)
     }
 }

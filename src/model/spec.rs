@@ -26,6 +26,7 @@ use crate::model::{ModelError, Problem};
 
 /// A whole problem as written by a user: resources, nodes and tasks, by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProblemSpec {
     /// The resource dimensions, in order. `None`: the union of the names used by nodes and
@@ -43,6 +44,7 @@ pub struct ProblemSpec {
 
 /// A node: a name and a capacity per resource (a missing resource has capacity 0).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
     /// Unique node name.
@@ -58,6 +60,7 @@ pub struct NodeSpec {
 
 /// A half-open time window `[from, to)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WindowSpec {
     /// First tick of the window.
@@ -69,6 +72,7 @@ pub struct WindowSpec {
 /// Where and when a fixed task runs: it is running, finished or committed there, and every
 /// solver keeps it exactly (for its duration on that node).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FixedSpec {
     /// The node it runs on.
@@ -79,6 +83,7 @@ pub struct FixedSpec {
 
 /// A task: duration, demand, dependencies and optional placement restrictions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TaskSpec {
     /// Unique task name.
@@ -111,6 +116,7 @@ pub struct TaskSpec {
 /// A dependency: the name of a task that must finish first, optionally with a transfer
 /// delay paid only when the two tasks run on different nodes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum DependencySpec {
     /// `"a"`: plain precedence.
@@ -121,6 +127,7 @@ pub enum DependencySpec {
 
 /// The object form of a dependency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DelayedDependency {
     /// The task that must finish first.

@@ -50,8 +50,11 @@ pub trait Scheduler {
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError>;
 }
 
-/// Whether a solution is proven optimal, or proven not to exist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Whether a solution is proven optimal, or proven not to exist. In JSON: `"optimal"`,
+/// `"feasible"`, `"infeasible"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Status {
     /// The makespan equals a proven lower bound: no schedule is shorter.
