@@ -103,8 +103,8 @@ pub use model::{
     DelayedDependency, DependencySpec, Edge, Fixed, FixedLoad, FixedSpec, ModelError, NodeGap, NodeId, NodeSpec,
     Problem, ProblemSpec, Shortfall, TaskId, TaskSpec, Time, Window, WindowSpec,
 };
-pub use replan::{Event, Replan, ReplanError, Replanned, Replanning};
 pub use render::{RenderError, SvgOptions, html_report, mermaid_gantt, svg_gantt, text_gantt};
+pub use replan::{Event, Replan, ReplanError, Replanned, Replanning};
 pub use result::{OptionsSpec, RESULT_VERSION, ResultDocument, ResultError, StatsSpec};
 pub use schedule::{Assignment, AssignmentSpec, Schedule, ScheduleError, ScheduleSpec};
 #[cfg(feature = "ilp")]

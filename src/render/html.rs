@@ -10,6 +10,7 @@ use crate::bounds::LowerBounds;
 use crate::graph::Cpm;
 use crate::model::Problem;
 use crate::result::ResultDocument;
+use crate::solver::Status;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#1a1a1a;max-width:1400px}\
 table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 9px;text-align:right}\
@@ -20,33 +21,34 @@ th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}.ok{color:#2
 /// (status, makespan, proven lower bound, gap, time, options, counters; one row per result),
 /// the problem's lower bounds with the one that binds, whether the drawn schedule passes
 /// [`Schedule::verify`](crate::Schedule::verify) (with every violation if not), the SVG Gantt
-/// chart of the best result (the shortest makespan, the first on ties) drawn with `options`,
+/// chart of the best result (the shortest makespan, the first on ties; a result proving
+/// that no schedule meets the deadlines is drawn as that sentence) drawn with `options`,
 /// and its task table with each task's CPM slack.
 ///
 /// ```
-/// use dagplan::{CriticalPath, ResultDocument, Scheduler, SolveOptions};
+/// use dagplan::{Greedy, ResultDocument, Scheduler, SolveOptions};
 /// use dagplan::render::{SvgOptions, html_report};
 ///
 /// let problem = dagplan::io::read_json_str(dagplan::example::FIVE_TASKS_JSON)?;
-/// let solution = CriticalPath::default().schedule(&problem)?;
-/// let result = ResultDocument::new(&problem, "critical-path", &solution, &SolveOptions::default());
+/// let solution = Greedy::default().schedule(&problem)?;
+/// let result = ResultDocument::new(&problem, "greedy", &solution, &SolveOptions::default());
 /// let page = html_report(&problem, &[result], &SvgOptions::default())?;
 /// assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<svg"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn html_report(
-    problem: &Problem,
-    results: &[ResultDocument],
-    options: &SvgOptions,
-) -> Result<String, RenderError> {
+pub fn html_report(problem: &Problem, results: &[ResultDocument], options: &SvgOptions) -> Result<String, RenderError> {
     let best = results
         .iter()
         .enumerate()
-        .min_by_key(|&(i, r)| (r.makespan, i))
+        .min_by_key(|&(i, r)| (r.status == Status::Infeasible, r.makespan, i))
         .map(|(_, r)| r)
         .ok_or(RenderError::NoResults)?;
     let schedule = best.schedule(problem)?;
-    let svg = svg_gantt(problem, &schedule, &options.clone().lower_bound(best.lower_bound))?;
+    let svg = if best.status == Status::Infeasible {
+        format!("<p>{} proved that no schedule meets every deadline.</p>\n", escape(&best.solver))
+    } else {
+        svg_gantt(problem, &schedule, &options.clone().lower_bound(best.lower_bound))?
+    };
     let mut out = String::new();
     write_page(&mut out, problem, results, best, &schedule, &svg)
         .map_err(|_| RenderError::Internal("formatting the HTML failed".into()))?;
@@ -82,7 +84,8 @@ fn write_page(
     )?;
     for r in results {
         let counters: Vec<String> = r.stats.counters.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        let status = serde_json::to_value(r.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let status =
+            serde_json::to_value(r.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         writeln!(
             out,
             "<tr><td>{}</td><td>{status}</td><td>{}</td><td>{}</td><td>{:.2}%</td><td>{:.3} s</td><td>{}</td>\
@@ -167,15 +170,15 @@ fn write_bounds(out: &mut String, problem: &Problem, best: &ResultDocument) -> s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CriticalPath, Scheduler, SolveOptions};
+    use crate::{Greedy, Scheduler, SolveOptions};
 
     #[test]
     fn the_report_holds_the_table_the_bounds_the_verdict_and_the_picture() {
         let problem = crate::io::read_json_str(crate::example::FIVE_TASKS_JSON).unwrap();
-        let solution = CriticalPath::default().schedule(&problem).unwrap();
-        let result = ResultDocument::new(&problem, "critical-path", &solution, &SolveOptions::default());
-        let page = html_report(&problem, &[result.clone()], &SvgOptions::default()).unwrap();
-        assert!(page.contains("<td>critical-path</td><td>optimal</td><td>70</td><td>70</td><td>0.00%</td>"), "{page}");
+        let solution = Greedy::default().schedule(&problem).unwrap();
+        let result = ResultDocument::new(&problem, "greedy", &solution, &SolveOptions::default());
+        let page = html_report(&problem, std::slice::from_ref(&result), &SvgOptions::default()).unwrap();
+        assert!(page.contains("<td>greedy</td><td>optimal</td><td>70</td><td>70</td><td>0.00%</td>"), "{page}");
         assert!(page.contains("<tr class=\"binds\"><td>critical path (CPM)</td><td>70</td><td>binds</td></tr>"));
         assert!(page.contains("passes every check") && page.contains("(proven optimal)"));
         assert_eq!(page.matches("<title>").count(), 1 + problem.task_count());

@@ -61,7 +61,8 @@ pub(crate) fn usage_steps(tasks: impl IntoIterator<Item = (Time, Time, u64)>) ->
     let mut steps: Vec<(Time, u128)> = Vec::new();
     let mut usage = 0u128;
     for (time, sign, demand) in events {
-        usage = if sign > 0 { usage.saturating_add(u128::from(demand)) } else { usage.saturating_sub(u128::from(demand)) };
+        usage =
+            if sign > 0 { usage.saturating_add(u128::from(demand)) } else { usage.saturating_sub(u128::from(demand)) };
         match steps.last_mut() {
             Some(last) if last.0 == time => last.1 = usage,
             _ => steps.push((time, usage)),

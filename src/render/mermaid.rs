@@ -95,15 +95,13 @@ mod tests {
 
     #[test]
     fn reserved_characters_become_look_alikes_and_huge_times_are_refused() {
-        let problem = ProblemSpec::new()
-            .node(NodeSpec::new("node:1 #a"))
-            .task(TaskSpec::new("a:b;c%d\ne", 1))
-            .build()
-            .unwrap();
+        let problem =
+            ProblemSpec::new().node(NodeSpec::new("node:1 #a")).task(TaskSpec::new("a:b;c%d\ne", 1)).build().unwrap();
         let schedule = Schedule::new(vec![Assignment { task: TaskId(0), node: NodeId(0), start: 0, finish: 1 }]);
         let text = mermaid_gantt(&problem, &schedule).unwrap();
         assert!(text.contains("section node∶1 ＃a\n    a∶b；c％d e :crit, t0, 0, 1\n"), "{text}");
-        let late = Schedule::new(vec![Assignment { task: TaskId(0), node: NodeId(0), start: LARGEST, finish: LARGEST + 1 }]);
+        let late =
+            Schedule::new(vec![Assignment { task: TaskId(0), node: NodeId(0), start: LARGEST, finish: LARGEST + 1 }]);
         assert!(matches!(mermaid_gantt(&problem, &late), Err(RenderError::TooLong(_))));
     }
 }

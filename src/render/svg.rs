@@ -12,7 +12,8 @@ use crate::model::{NodeId, Problem, TaskId, Time};
 use crate::schedule::{Assignment, Schedule};
 
 /// Fill colours, by task id (a colour-blind-friendly palette without the critical red).
-const PALETTE: [&str; 9] = ["#4e79a7", "#f28e2b", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#8cd17d"];
+const PALETTE: [&str; 9] =
+    ["#4e79a7", "#f28e2b", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#8cd17d"];
 /// The colour of the critical path.
 const CRITICAL: &str = "#d62728";
 /// Height of one usage profile, px.
@@ -251,7 +252,8 @@ impl<'a> Plan<'a> {
                 list.push(*a);
             }
         }
-        let profiles = if self.options.profiles { problem.resource_count() as f64 * (PROFILE_HEIGHT + 4.0) } else { 0.0 };
+        let profiles =
+            if self.options.profiles { problem.resource_count() as f64 * (PROFILE_HEIGHT + 4.0) } else { 0.0 };
         let lane_px = f64::from(self.options.lane_height);
         let mut top = HEADER;
         for (node, assignments) in problem.nodes().zip(per_node) {
@@ -404,7 +406,12 @@ impl<'a> Plan<'a> {
             )?;
         }
         out.push_str("</g>\n");
-        writeln!(out, r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#444444">time</text>"##, self.x(self.span), bottom + 32.0)
+        writeln!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#444444">time</text>"##,
+            self.x(self.span),
+            bottom + 32.0
+        )
     }
 
     fn write_lane(&self, out: &mut String, lane: &Lane) -> std::fmt::Result {
@@ -428,7 +435,12 @@ impl<'a> Plan<'a> {
             )?;
         }
         let name = truncate(problem.node_name(lane.node), ((self.left - 16.0) / 7.5) as usize);
-        writeln!(out, r#"<text x="8" y="{:.1}" font-size="12" font-weight="bold">{}</text>"#, lane.top + 13.0, escape(&name))?;
+        writeln!(
+            out,
+            r#"<text x="8" y="{:.1}" font-size="12" font-weight="bold">{}</text>"#,
+            lane.top + 13.0,
+            escape(&name)
+        )?;
         if let Some(r) = self.resource {
             let capacity = problem.capacity(lane.node).get(r).copied().unwrap_or(0);
             let label = format!("{} {capacity}", problem.resources().get(r).map_or("", String::as_str));
@@ -499,7 +511,9 @@ impl<'a> Plan<'a> {
         for (r, resource) in problem.resources().iter().enumerate() {
             let capacity = problem.capacity(lane.node).get(r).copied().unwrap_or(0);
             let steps = usage_steps(
-                lane.bars.iter().map(|&(a, _, _)| (a.start, a.finish, problem.demand(a.task).get(r).copied().unwrap_or(0))),
+                lane.bars
+                    .iter()
+                    .map(|&(a, _, _)| (a.start, a.finish, problem.demand(a.task).get(r).copied().unwrap_or(0))),
             );
             let peak = steps.iter().map(|&(_, u)| u).max().unwrap_or(0);
             let bottom = top + PROFILE_HEIGHT;
@@ -526,7 +540,10 @@ impl<'a> Plan<'a> {
                 d.push_str(" Z");
                 let over = peak > u128::from(capacity);
                 let fill = if over { CRITICAL } else { "#6b8fc7" };
-                writeln!(out, r#"<path d="{d}" fill="{fill}" fill-opacity="0.55" stroke="{fill}" stroke-width="0.8"/>"#)?;
+                writeln!(
+                    out,
+                    r#"<path d="{d}" fill="{fill}" fill-opacity="0.55" stroke="{fill}" stroke-width="0.8"/>"#
+                )?;
             }
             let label = truncate(&format!("{resource} {peak}/{capacity}"), ((self.left - 16.0) / CHAR) as usize);
             writeln!(
@@ -570,7 +587,10 @@ impl<'a> Plan<'a> {
         let (top, bottom) = (HEADER - 22.0, self.height - FOOTER + 4.0);
         let xm = self.x(self.makespan);
         if self.bound == self.makespan {
-            writeln!(out, r##"<line x1="{xm:.1}" y1="{top:.1}" x2="{xm:.1}" y2="{bottom:.1}" stroke="#2ca02c" stroke-width="1.5"/>"##)?;
+            writeln!(
+                out,
+                r##"<line x1="{xm:.1}" y1="{top:.1}" x2="{xm:.1}" y2="{bottom:.1}" stroke="#2ca02c" stroke-width="1.5"/>"##
+            )?;
             return writeln!(
                 out,
                 r##"<text x="{xm:.1}" y="{:.1}" text-anchor="end" fill="#2ca02c">makespan {} = lower bound: optimal</text>"##,
@@ -579,7 +599,10 @@ impl<'a> Plan<'a> {
             );
         }
         let xb = self.x(self.bound);
-        writeln!(out, r##"<line x1="{xm:.1}" y1="{top:.1}" x2="{xm:.1}" y2="{bottom:.1}" stroke="#333333" stroke-width="1.5"/>"##)?;
+        writeln!(
+            out,
+            r##"<line x1="{xm:.1}" y1="{top:.1}" x2="{xm:.1}" y2="{bottom:.1}" stroke="#333333" stroke-width="1.5"/>"##
+        )?;
         writeln!(
             out,
             r##"<text x="{xm:.1}" y="{:.1}" text-anchor="end" fill="#333333">makespan {}</text>"##,
@@ -636,7 +659,12 @@ mod tests {
         let options = SvgOptions::default().dependencies(true);
         let svg = svg_gantt(&problem, &schedule, &options).unwrap();
         assert_eq!(svg.matches("<title>").count(), 5);
-        assert!(svg.contains("<title>task v3\nnode n3\nstart 10, finish 40\ndemand cpu 4, memory 16\non the critical path</title>"), "{svg}");
+        assert!(
+            svg.contains(
+                "<title>task v3\nnode n3\nstart 10, finish 40\ndemand cpu 4, memory 16\non the critical path</title>"
+            ),
+            "{svg}"
+        );
         assert!(svg.contains("makespan 70 = lower bound: optimal"));
         assert_eq!(svg.matches("marker-end").count(), problem.dependency_count());
         assert_eq!(svg, svg_gantt(&problem, &schedule, &options).unwrap());
@@ -663,7 +691,10 @@ mod tests {
         let error = svg_gantt(&problem, &schedule, &SvgOptions::default().width(10)).unwrap_err();
         assert_eq!(error.to_string(), "width 10 is out of range: expected 320 to 100000");
         let foreign = Schedule::new(vec![Assignment { task: TaskId(9), node: NodeId(0), start: 0, finish: 1 }]);
-        assert!(matches!(svg_gantt(&problem, &foreign, &SvgOptions::default()), Err(RenderError::ForeignSchedule { .. })));
+        assert!(matches!(
+            svg_gantt(&problem, &foreign, &SvgOptions::default()),
+            Err(RenderError::ForeignSchedule { .. })
+        ));
     }
 
     #[test]
