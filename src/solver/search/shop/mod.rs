@@ -298,3 +298,69 @@ impl Times {
         out.reverse();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NodeSpec, ProblemSpec, TaskSpec};
+    use crate::schedule::Schedule;
+
+    fn job_shop() -> Problem {
+        // Two jobs over two machines; b2 may also run on m1 (flexible).
+        ProblemSpec::new()
+            .node(NodeSpec::new("m1").capacity("unit", 1))
+            .node(NodeSpec::new("m2").capacity("unit", 1))
+            .task(TaskSpec::new("a1", 3).demand("unit", 1).nodes(["m1"]))
+            .task(TaskSpec::new("a2", 2).demand("unit", 1).nodes(["m2"]).after("a1"))
+            .task(TaskSpec::new("b1", 4).demand("unit", 1).nodes(["m1"]))
+            .task(TaskSpec::new("b2", 1).demand("unit", 1).nodes(["m2", "m1"]).after("b1"))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn unary_nodes_make_a_shop_and_cumulative_ones_do_not() {
+        let shop = job_shop();
+        assert!(Shop::detect(&shop).is_some_and(|s| s.flexible()));
+        let cumulative = ProblemSpec::new()
+            .node(NodeSpec::new("n").capacity("cpu", 2))
+            .task(TaskSpec::new("a", 3).demand("cpu", 1))
+            .task(TaskSpec::new("b", 3).demand("cpu", 1))
+            .build()
+            .unwrap();
+        assert!(Shop::detect(&cumulative).is_none());
+    }
+
+    #[test]
+    fn times_follow_the_sequences_and_a_contradicting_sequence_is_a_cycle() {
+        let problem = job_shop();
+        assert!(Shop::detect(&problem).is_some());
+        let t = |name: &str| problem.task_id(name).unwrap();
+        let m = |name: &str| problem.node_id(name).unwrap();
+        // m1: b1 then a1; m2: b2 then a2.
+        let plan = Plan {
+            node: vec![m("m1"), m("m2"), m("m1"), m("m2")],
+            duration: vec![3, 2, 4, 1],
+            sequence: vec![vec![t("b1"), t("a1")], vec![t("b2"), t("a2")]],
+        };
+        let mut times = Times::new(4);
+        assert!(times.compute(&problem, &plan));
+        assert_eq!(times.makespan, 9);
+        assert_eq!((times.head(t("a1")), times.head(t("a2")), times.head(t("b2"))), (4, 7, 4));
+        let mut schedule = Vec::new();
+        times.schedule(&problem, &plan, &mut schedule);
+        Schedule::new(schedule).verify(&problem).unwrap();
+        let mut path = Vec::new();
+        times.critical_path(&problem, &plan, &mut path);
+        assert_eq!(path, [t("b1"), t("a1"), t("a2")]);
+        assert_eq!(times.tail(t("b1")), 5);
+        // Another order on m2 is fine; a2 before a1 on one node contradicts a1 -> a2.
+        let other = Plan { sequence: vec![vec![t("b1"), t("a1")], vec![t("a2"), t("b2")]], ..plan.clone() };
+        assert!(times.compute(&problem, &other));
+        assert_eq!(times.makespan, 10);
+        let mut broken = plan;
+        broken.node[t("a2").index()] = m("m1");
+        broken.sequence = vec![vec![t("a2"), t("b1"), t("a1")], vec![t("b2")]];
+        assert!(!times.compute(&problem, &broken));
+    }
+}
