@@ -18,7 +18,7 @@
 
 use super::{FixedSpec, NodeId, Problem, ProblemSpec, TaskId, Time, WindowSpec};
 
-/// Where and when a fixed task runs (see the [module docs](self)).
+/// Where and when a fixed task runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fixed {
     /// The node it runs on.
