@@ -1,49 +1,725 @@
-//! The bad-input catalogue: malformed and hostile inputs each get the exact error kind, with a
-//! message naming the offending item, and never a panic. Valid but extreme inputs (empty
-//! problems, huge numbers, 100,000-task chains) are solved and verified.
+//! The bad-input catalogue: every way an input can be wrong, one table per kind, each row with
+//! the exact error it must give (and words its message must contain: the offending items and
+//! numbers), never a panic. Valid but extreme inputs (empty problems, huge numbers,
+//! 100,000-task chains) are solved and verified at the end.
+//!
+//! | table | input | checked through |
+//! |---|---|---|
+//! | `invalid_problems` | well-formed JSON describing an invalid problem | `read_json_str` and `ProblemSpec::build` |
+//! | `malformed_json` | JSON that is not a problem | `read_json_str` and serde into `ProblemSpec` |
+//! | `malformed_benchmark_files` | the benchmark formats | their readers |
+//! | `unreadable_files` | files: missing, not UTF-8, unknown extension | `read_problem` |
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
-use dagplan::io::{Format, ParseError, parse_problem, read_json_file, read_json_str, read_problem};
+mod common;
+
+use std::path::Path;
+
+use dagplan::io::{Format, ParseError, Source, parse_problem, read_json_str, read_problem};
 use dagplan::solver::{all_solvers, heuristic_solvers};
-use dagplan::{ModelError, Problem};
+use dagplan::{FixedLoad, ModelError, NodeGap, Problem, ProblemSpec, Shortfall};
 
-const NODES: &str = r#"[{"name": "n1", "capacity": {"cpu": 4, "memory": 16}}, {"name": "n2", "capacity": {"cpu": 2}}]"#;
+/// One row of every table: the case, the input, what reading it must give, and words the
+/// error message must contain (the offending items and numbers).
+type Row<Input, Expected> = (&'static str, Input, Expected, &'static [&'static str]);
 
-fn with_tasks(tasks: &str) -> String {
-    format!(r#"{{"nodes": {NODES}, "tasks": {tasks}}}"#)
+// ---- Invalid problems ------------------------------------------------------------------
+
+/// Two nodes: `n1` (4 cpu, 16 memory) and `n2` (2 cpu).
+fn on_n1_n2(tasks: &str) -> String {
+    format!(
+        r#"{{"nodes": [{{"name": "n1", "capacity": {{"cpu": 4, "memory": 16}}}}, {{"name": "n2", "capacity": {{"cpu": 2}}}}],
+            "tasks": {tasks}}}"#
+    )
 }
 
-/// Reads text that must fail validation; returns the model error and the full message.
-fn invalid(text: &str) -> (ModelError, String) {
-    match read_json_str(text) {
-        Err(e @ ParseError::Invalid { .. }) => {
-            let message = e.to_string();
-            let ParseError::Invalid { source, .. } = e else { unreachable!() };
-            (source, message)
-        }
-        other => panic!("expected a validation error, got {other:?}"),
+/// Two nodes, each larger in one dimension: `small` (2 cpu, 8 memory), `big` (8 cpu, 4 memory).
+fn on_small_big(tasks: &str) -> String {
+    format!(
+        r#"{{"nodes": [{{"name": "small", "capacity": {{"cpu": 2, "memory": 8}}}},
+                       {{"name": "big", "capacity": {{"cpu": 8, "memory": 4}}}}],
+            "tasks": {tasks}}}"#
+    )
+}
+
+/// A live cluster: `n1` (4 cpu) and `n2` (2 cpu, down over [10, 20)), at time `now`.
+fn live(tasks: &str, now: u64) -> String {
+    format!(
+        r#"{{"now": {now}, "nodes": [{{"name": "n1", "capacity": {{"cpu": 4}}}},
+            {{"name": "n2", "capacity": {{"cpu": 2}}, "unavailable": [{{"from": 10, "to": 20}}]}}],
+            "tasks": {tasks}}}"#
+    )
+}
+
+fn cycle(names: &[&str]) -> ModelError {
+    ModelError::Cycle { tasks: names.iter().map(|&n| n.to_owned()).collect() }
+}
+
+/// The overflow of the sum of all durations and delays (the planning horizon).
+fn horizon_overflow() -> ModelError {
+    ModelError::Overflow {
+        what: "the sum of all task durations and transfer delays exceeds the largest representable time".into(),
     }
 }
 
-/// Reads text that must fail to parse; returns (line, message).
-fn syntax(text: &str) -> (usize, String) {
-    match read_json_str(text) {
-        Err(e @ ParseError::Syntax { .. }) => {
-            let message = e.to_string();
-            let ParseError::Syntax { line, .. } = e else { unreachable!() };
-            (line, message)
+/// A cycle of `n` tasks `c0 -> c1 -> ... -> c(n-1) -> c0` behind 5,000 valid tasks.
+fn long_cycle(n: usize) -> Row<String, ModelError> {
+    let mut tasks: Vec<String> = (0..5000).map(|i| format!(r#"{{"name": "p{i}", "duration": 1}}"#)).collect();
+    tasks.push(format!(r#"{{"name": "c0", "duration": 1, "after": ["p0", "c{}"]}}"#, n - 1));
+    tasks.extend((1..n).map(|i| format!(r#"{{"name": "c{i}", "duration": 1, "after": ["c{}"]}}"#, i - 1)));
+    let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    let json = on_n1_n2(&format!("[{}]", tasks.join(",")));
+    (
+        "a long cycle behind valid tasks, named whole without recursion",
+        json,
+        ModelError::Cycle { tasks: names },
+        &["c99999 -> c0"],
+    )
+}
+
+fn invalid_problems() -> Vec<Row<String, ModelError>> {
+    use ModelError::*;
+    let s = |text: &str| text.to_owned();
+    let max = u64::MAX;
+    vec![
+        // Names.
+        (
+            "two tasks with one name",
+            on_n1_n2(r#"[{"name": "a", "duration": 1}, {"name": "a", "duration": 2}]"#),
+            DuplicateName { kind: "task", name: s("a") },
+            &["task", "`a`"],
+        ),
+        (
+            "two nodes with one name",
+            s(r#"{"nodes": [{"name": "n"}, {"name": "n"}], "tasks": []}"#),
+            DuplicateName { kind: "node", name: s("n") },
+            &["node", "`n`"],
+        ),
+        (
+            "a resource declared twice",
+            s(r#"{"resources": ["cpu", "memory", "cpu"], "nodes": [], "tasks": []}"#),
+            DuplicateName { kind: "resource", name: s("cpu") },
+            &["resource", "`cpu`"],
+        ),
+        // References.
+        (
+            "a node's capacity in an undeclared resource",
+            on_small_big(r#"[]"#).replacen('{', r#"{"resources": ["cpu"], "#, 1),
+            UnknownResource { owner: s("node `small`"), resource: s("memory") },
+            &["`small`", "`memory`"],
+        ),
+        (
+            "a task's demand in an undeclared resource",
+            s(r#"{"resources": ["cpu"], "nodes": [{"name": "n", "capacity": {"cpu": 1}}],
+                "tasks": [{"name": "a", "duration": 1, "demand": {"gpu": 1}}]}"#),
+            UnknownResource { owner: s("task `a`"), resource: s("gpu") },
+            &["`a`", "`gpu`"],
+        ),
+        (
+            "a dependency on an unknown task",
+            on_n1_n2(r#"[{"name": "a", "duration": 1, "after": ["ghost"]}]"#),
+            UnknownTask { task: s("a"), dependency: s("ghost") },
+            &["`a`", "`ghost`"],
+        ),
+        (
+            "an unknown eligible node",
+            on_n1_n2(r#"[{"name": "a", "duration": 1, "nodes": ["n9"]}]"#),
+            UnknownNode { task: s("a"), node: s("n9") },
+            &["`a`", "`n9`"],
+        ),
+        (
+            "a duration for an unknown node",
+            on_n1_n2(r#"[{"name": "a", "duration": 1, "durations": {"gpu-box": 2}}]"#),
+            UnknownNode { task: s("a"), node: s("gpu-box") },
+            &["`gpu-box`"],
+        ),
+        (
+            "a dependency listed twice (once with a delay)",
+            on_n1_n2(
+                r#"[{"name": "a", "duration": 1}, {"name": "b", "duration": 1, "after": ["a", {"task": "a", "delay": 1}]}]"#,
+            ),
+            DuplicateDependency { task: s("b"), dependency: s("a") },
+            &["`b`", "`a`"],
+        ),
+        (
+            "an eligible node listed twice",
+            on_small_big(r#"[{"name": "a", "duration": 1, "nodes": ["big", "small", "big"]}]"#),
+            DuplicateEligibleNode { task: s("a"), node: s("big") },
+            &["`a`", "`big`"],
+        ),
+        // Cycles, reported in order from their first task.
+        (
+            "a cycle of three behind a valid task",
+            on_n1_n2(
+                r#"[{"name": "start", "duration": 1}, {"name": "x", "duration": 1, "after": ["start", "z"]},
+                    {"name": "y", "duration": 1, "after": ["x"]}, {"name": "z", "duration": 1, "after": ["y"]}]"#,
+            ),
+            cycle(&["x", "y", "z"]),
+            &["dependency cycle: x -> y -> z -> x"],
+        ),
+        (
+            "a cycle of two",
+            on_n1_n2(r#"[{"name": "a", "duration": 1, "after": ["b"]}, {"name": "b", "duration": 1, "after": ["a"]}]"#),
+            cycle(&["a", "b"]),
+            &["a -> b -> a"],
+        ),
+        (
+            "a task after itself",
+            on_n1_n2(r#"[{"name": "me", "duration": 1, "after": ["me"]}]"#),
+            cycle(&["me"]),
+            &["me -> me"],
+        ),
+        (
+            "a task after itself, with a delay",
+            on_n1_n2(r#"[{"name": "me", "duration": 1, "after": [{"task": "me", "delay": 3}]}]"#),
+            cycle(&["me"]),
+            &["me -> me"],
+        ),
+        long_cycle(100_000),
+        // Placement.
+        (
+            "an empty eligible list",
+            on_n1_n2(r#"[{"name": "nowhere", "duration": 1, "nodes": []}]"#),
+            NoEligibleNode { task: s("nowhere") },
+            &["`nowhere`"],
+        ),
+        (
+            "tasks and no nodes",
+            s(r#"{"nodes": [], "tasks": [{"name": "lonely", "duration": 1}]}"#),
+            NoEligibleNode { task: s("lonely") },
+            &["`lonely`"],
+        ),
+        (
+            "a duration for a node the task may not use",
+            on_n1_n2(r#"[{"name": "a", "duration": 1, "nodes": ["n1"], "durations": {"n2": 1}}]"#),
+            DurationForIneligibleNode { task: s("a"), node: s("n2") },
+            &["`a`", "`n2`"],
+        ),
+        (
+            "a task too big for every node in one dimension",
+            on_n1_n2(r#"[{"name": "whale", "duration": 1, "demand": {"cpu": 64}}]"#),
+            DoesNotFit { task: s("whale"), resource: s("cpu"), demand: 64, node: s("n1"), capacity: 4 },
+            &["`whale`", "needs 64 cpu", "`n1`"],
+        ),
+        (
+            "a task eligible only on a node too small",
+            on_small_big(r#"[{"name": "a", "duration": 1, "demand": {"cpu": 4}, "nodes": ["small"]}]"#),
+            DoesNotFit { task: s("a"), resource: s("cpu"), demand: 4, node: s("small"), capacity: 2 },
+            &["`a`", "`small`"],
+        ),
+        (
+            "a demand on nodes of zero capacity",
+            s(r#"{"nodes": [{"name": "z1", "capacity": {"cpu": 0}}, {"name": "z2"}], "tasks": [
+                {"name": "free", "duration": 3}, {"name": "needy", "duration": 3, "demand": {"cpu": 1}}]}"#),
+            DoesNotFit { task: s("needy"), resource: s("cpu"), demand: 1, node: s("z1"), capacity: 0 },
+            &["`needy`"],
+        ),
+        (
+            "a task too big in a different dimension on each node",
+            on_small_big(r#"[{"name": "odd", "duration": 1, "demand": {"cpu": 4, "memory": 6}}]"#),
+            FitsNoNode {
+                task: s("odd"),
+                shortfalls: vec![
+                    Shortfall { node: s("small"), resource: s("cpu"), demand: 4, capacity: 2 },
+                    Shortfall { node: s("big"), resource: s("memory"), demand: 6, capacity: 4 },
+                ],
+            },
+            &["`odd`", "`small`", "`big`"],
+        ),
+        // Numbers.
+        (
+            "durations that overflow when summed",
+            on_n1_n2(&format!(
+                r#"[{{"name": "a", "duration": {h}}}, {{"name": "b", "duration": {h}}}]"#,
+                h = max / 2 + 1
+            )),
+            horizon_overflow(),
+            &["overflow"],
+        ),
+        (
+            "a delay that overflows",
+            on_n1_n2(&format!(
+                r#"[{{"name": "a", "duration": 1}}, {{"name": "b", "duration": 1, "after": [{{"task": "a", "delay": {max}}}]}}]"#
+            )),
+            horizon_overflow(),
+            &["overflow"],
+        ),
+        // Time rules: release dates, deadlines, fixed tasks, downtime, `now`.
+        (
+            "an empty downtime window",
+            s(r#"{"nodes": [{"name": "n1", "unavailable": [{"from": 5, "to": 5}]}], "tasks": []}"#),
+            EmptyWindow { node: s("n1"), from: 5, to: 5 },
+            &["`n1`", "[5, 5)"],
+        ),
+        (
+            "a reversed downtime window",
+            s(r#"{"nodes": [{"name": "n1", "unavailable": [{"from": 5, "to": 3}]}], "tasks": []}"#),
+            EmptyWindow { node: s("n1"), from: 5, to: 3 },
+            &["[5, 3)"],
+        ),
+        (
+            "a task fixed on an unknown node",
+            live(r#"[{"name": "a", "duration": 5, "fixed": {"node": "n9", "start": 0}}]"#, 0),
+            UnknownNode { task: s("a"), node: s("n9") },
+            &["`a`", "`n9`"],
+        ),
+        (
+            "a task fixed on a node it may not use",
+            live(r#"[{"name": "a", "duration": 5, "nodes": ["n1"], "fixed": {"node": "n2", "start": 0}}]"#, 0),
+            FixedOnIneligibleNode { task: s("a"), node: s("n2") },
+            &["`a`", "`n2`"],
+        ),
+        (
+            "a task fixed on a node too small",
+            live(r#"[{"name": "a", "duration": 5, "demand": {"cpu": 3}, "fixed": {"node": "n2", "start": 0}}]"#, 0),
+            FixedNodeTooSmall { task: s("a"), node: s("n2"), resource: s("cpu"), demand: 3, capacity: 2 },
+            &["`a`", "`n2`", "2 cpu", "3"],
+        ),
+        (
+            "a task fixed during its node's downtime",
+            live(r#"[{"name": "a", "duration": 5, "fixed": {"node": "n2", "start": 8}}]"#, 0),
+            FixedDuringDowntime { task: s("a"), node: s("n2"), start: 8, finish: 13, from: 10, to: 20 },
+            &["`a`", "[8, 13)", "[10, 20)"],
+        ),
+        (
+            "a task of zero duration fixed at an instant of downtime",
+            live(r#"[{"name": "z", "duration": 0, "fixed": {"node": "n2", "start": 10}}]"#, 0),
+            FixedDuringDowntime { task: s("z"), node: s("n2"), start: 10, finish: 10, from: 10, to: 20 },
+            &["`z`"],
+        ),
+        (
+            "fixed tasks over their node's capacity together",
+            live(
+                r#"[{"name": "a", "duration": 5, "demand": {"cpu": 3}, "fixed": {"node": "n1", "start": 0}},
+                    {"name": "b", "duration": 5, "demand": {"cpu": 2}, "fixed": {"node": "n1", "start": 4}}]"#,
+                0,
+            ),
+            FixedOverCapacity(Box::new(FixedLoad {
+                node: s("n1"),
+                resource: s("cpu"),
+                time: 4,
+                used: 5,
+                capacity: 4,
+                tasks: vec![s("a"), s("b")],
+            })),
+            &["`n1`", "5 cpu", "time 4", "a, b"],
+        ),
+        (
+            "a task fixed before its release",
+            live(r#"[{"name": "a", "duration": 5, "release": 7, "fixed": {"node": "n1", "start": 3}}]"#, 0),
+            FixedBeforeRelease { task: s("a"), start: 3, release: 7 },
+            &["`a`", "3", "7"],
+        ),
+        (
+            "a task fixed to finish after its deadline",
+            live(r#"[{"name": "a", "duration": 5, "deadline": 6, "fixed": {"node": "n1", "start": 3}}]"#, 0),
+            FixedAfterDeadline { task: s("a"), finish: 8, deadline: 6 },
+            &["`a`", "8", "6"],
+        ),
+        (
+            "a deadline before the release plus the shortest duration",
+            live(r#"[{"name": "a", "duration": 9, "durations": {"n2": 6}, "release": 20, "deadline": 25}]"#, 0),
+            DeadlineTooEarly { task: s("a"), earliest: 20, shortest: 6, deadline: 25 },
+            &["`a`", "25", "20", "6"],
+        ),
+        (
+            "a deadline before `now` plus the duration",
+            live(r#"[{"name": "a", "duration": 5, "deadline": 33}]"#, 30),
+            DeadlineTooEarly { task: s("a"), earliest: 30, shortest: 5, deadline: 33 },
+            &["`a`"],
+        ),
+        (
+            "a window too short on every eligible node (downtime in it)",
+            live(r#"[{"name": "a", "duration": 6, "nodes": ["n2"], "release": 5, "deadline": 24}]"#, 0),
+            NoRoomBeforeDeadline {
+                task: s("a"),
+                earliest: 5,
+                deadline: 24,
+                gaps: vec![NodeGap { node: s("n2"), duration: 6, longest: 5 }],
+            },
+            &["`a`", "`n2`", "needs 6", "at most 5"],
+        ),
+        (
+            "fixed tasks breaking a dependency",
+            live(
+                r#"[{"name": "a", "duration": 5, "fixed": {"node": "n1", "start": 0}},
+                    {"name": "b", "duration": 5, "after": ["a"], "fixed": {"node": "n1", "start": 4}}]"#,
+                0,
+            ),
+            FixedBreaksDependency { task: s("b"), start: 4, dependency: s("a"), earliest: 5 },
+            &["`b`", "`a`", "4", "5"],
+        ),
+        (
+            "fixed tasks on two nodes breaking a dependency's transfer delay",
+            live(
+                r#"[{"name": "a", "duration": 5, "fixed": {"node": "n1", "start": 0}},
+                    {"name": "b", "duration": 5, "after": [{"task": "a", "delay": 3}], "fixed": {"node": "n2", "start": 20}},
+                    {"name": "c", "duration": 1, "after": [{"task": "a", "delay": 3}], "fixed": {"node": "n2", "start": 7}}]"#,
+                0,
+            ),
+            FixedBreaksDependency { task: s("c"), start: 7, dependency: s("a"), earliest: 8 },
+            &["`c`"],
+        ),
+        (
+            "a fixed task after a dependency that cannot start before `now`",
+            live(
+                r#"[{"name": "a", "duration": 5}, {"name": "b", "duration": 5, "after": ["a"], "fixed": {"node": "n1", "start": 12}}]"#,
+                10,
+            ),
+            FixedBreaksDependency { task: s("b"), start: 12, dependency: s("a"), earliest: 15 },
+            &["`b`"],
+        ),
+        (
+            "a fixed start whose finish overflows",
+            live(&format!(r#"[{{"name": "a", "duration": 5, "fixed": {{"node": "n1", "start": {max}}}}}]"#), 0),
+            Overflow { what: format!("task `a` is fixed at {max} and runs 5 ticks") },
+            &["overflow", "`a`"],
+        ),
+        (
+            "a release so late the horizon overflows",
+            live(&format!(r#"[{{"name": "a", "duration": 5, "release": {}}}]"#, max - 2), 0),
+            horizon_overflow(),
+            &["overflow"],
+        ),
+    ]
+}
+
+/// Each invalid problem gives its error through both doors: the JSON reader (as
+/// `ParseError::Invalid`, the message prefixed by the source) and the builder (`ProblemSpec`).
+#[test]
+fn every_invalid_problem_gets_its_error_through_reader_and_builder() {
+    for (case, json, error, says) in invalid_problems() {
+        match read_json_str(&json) {
+            Err(ParseError::Invalid { file: Source::Text, source }) => assert_eq!(source, error, "{case}"),
+            other => panic!("{case}: expected {error}, got {other:?}"),
         }
-        other => panic!("expected a syntax error, got {other:?}"),
+        let message = read_json_str(&json).unwrap_err().to_string();
+        assert_eq!(message, format!("<input>: {error}"), "{case}");
+        for word in says {
+            assert!(message.contains(word), "{case}: `{word}` missing from: {message}");
+        }
+        let spec: ProblemSpec = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(spec.build().unwrap_err(), error, "{case} (builder)");
     }
 }
 
-/// Solves with every solver and verifies.
-fn solve_all(problem: &Problem) -> Vec<u64> {
-    solve_with(all_solvers(), problem)
+// ---- Malformed JSON --------------------------------------------------------------------
+
+/// JSON that is not a problem, and the line of the error (when it matters).
+fn malformed_json() -> Vec<Row<String, Option<usize>>> {
+    let s = |text: &str| text.to_owned();
+    let five_tasks = include_str!("../data/five_tasks.json");
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    vec![
+        (
+            "a negative duration",
+            s("{\n  \"nodes\": [],\n  \"tasks\": [{\"name\": \"a\", \"duration\": -1}]\n}"),
+            Some(3),
+            &["expected u64"],
+        ),
+        (
+            "a number above u64",
+            s("{\"nodes\": [],\n\"tasks\": [{\"name\": \"a\", \"duration\": 18446744073709551616}]}"),
+            Some(2),
+            &[],
+        ),
+        (
+            "a fractional duration",
+            s(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1.5}]}"#),
+            None,
+            &["expected u64"],
+        ),
+        (
+            "a duration as a string",
+            s(r#"{"nodes": [], "tasks": [{"name": "a", "duration": "10"}]}"#),
+            None,
+            &["invalid type: string"],
+        ),
+        ("nodes as an object", s(r#"{"nodes": {"name": "n"}, "tasks": []}"#), None, &["expected a sequence"]),
+        ("a name as a number", s(r#"{"nodes": [{"name": 7}], "tasks": []}"#), None, &["expected a string"]),
+        ("a truncated file", s(&five_tasks[..five_tasks.len() / 2]), None, &["EOF"]),
+        ("empty input", s(""), Some(1), &["EOF"]),
+        ("a number instead of an object", s("42"), None, &["expected struct ProblemSpec"]),
+        ("a list of numbers", s("[1, 2, 3]"), None, &["expected a sequence"]),
+        ("no tasks field", s(r#"{"nodes": []}"#), None, &["missing field `tasks`"]),
+        (
+            "a task without a duration",
+            s(r#"{"nodes": [], "tasks": [{"name": "a"}]}"#),
+            None,
+            &["missing field `duration`"],
+        ),
+        (
+            "an unknown top-level field",
+            s(r#"{"nodes": [], "tasks": [], "extra": 1}"#),
+            None,
+            &["unknown field `extra`"],
+        ),
+        (
+            "an unknown node field",
+            s(r#"{"nodes": [{"name": "n", "cores": 4}], "tasks": []}"#),
+            None,
+            &["unknown field `cores`"],
+        ),
+        (
+            "an unknown task field",
+            s(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "priority": 1}]}"#),
+            None,
+            &["unknown field `priority`"],
+        ),
+        (
+            "an unknown dependency field",
+            s(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "after": [{"task": "b", "wait": 1}]}]}"#),
+            None,
+            &[],
+        ),
+        (
+            "a repeated capacity",
+            s(r#"{"nodes": [{"name": "n", "capacity": {"cpu": 1, "cpu": 2}}], "tasks": []}"#),
+            None,
+            &["duplicate key `cpu`"],
+        ),
+        (
+            "a repeated demand",
+            s(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "demand": {"cpu": 1, "cpu": 9}}]}"#),
+            None,
+            &["duplicate key `cpu`"],
+        ),
+        // The dependency list is read through serde's buffered (untagged) path, the deepest one.
+        (
+            "deeply nested dependencies",
+            format!(r#"{{"nodes": [], "tasks": [{{"name": "a", "duration": 1, "after": {deep}}}]}}"#),
+            None,
+            &["recursion limit"],
+        ),
+        (
+            "a downtime window with an unknown field",
+            s(r#"{"nodes": [{"name": "n1", "unavailable": [{"from": 1, "until": 5}]}], "tasks": []}"#),
+            None,
+            &["until"],
+        ),
+        (
+            "a downtime window without its end",
+            s(r#"{"nodes": [{"name": "n1", "unavailable": [{"from": 1}]}], "tasks": []}"#),
+            None,
+            &["missing field `to`"],
+        ),
+        ("a negative `now`", s(r#"{"now": -1, "nodes": [], "tasks": []}"#), None, &["-1"]),
+    ]
 }
 
-/// Solves with the given solvers and verifies.
+/// Each is a syntax error with its line and column (also when read into a `ProblemSpec`).
+#[test]
+fn malformed_json_is_a_syntax_error_with_its_position() {
+    for (case, text, line, says) in malformed_json() {
+        let error = read_json_str(&text).unwrap_err();
+        let ParseError::Syntax { line: at, column, .. } = &error else { panic!("{case}: {error:?}") };
+        if let Some(line) = line {
+            assert_eq!(*at, line, "{case}: {error}");
+        }
+        let message = error.to_string();
+        assert!(message.starts_with(&format!("<input>:{at}:{column}: ")), "{case}: {message}");
+        for word in says {
+            assert!(message.contains(word), "{case}: `{word}` missing from: {message}");
+        }
+        assert!(serde_json::from_str::<ProblemSpec>(&text).is_err(), "{case} (serde)");
+    }
+}
+
+// ---- The benchmark formats -------------------------------------------------------------
+
+/// Malformed benchmark files in their format, with `Ok(line)` of a syntax error, or `Err` with
+/// the error of a well-formed file describing an invalid problem.
+type Malformed = Row<(Format, String), Result<usize, ModelError>>;
+
+fn malformed_benchmark_files() -> Vec<Malformed> {
+    let s = |text: &str| text.to_owned();
+    let max = u64::MAX;
+    let mut rows: Vec<Malformed> = vec![
+        (
+            "Patterson: a precedence cycle",
+            (Format::Patterson, s("3 1\n5\n0 0 1 2\n2 1 1 3\n0 0 1 2\n")),
+            Err(cycle(&["j2", "j3"])),
+            &[],
+        ),
+        (
+            "Patterson: a demand above the capacity",
+            (Format::Patterson, s("3 1\n5\n0 0 1 2\n2 9 1 3\n0 0 0\n")),
+            Err(ModelError::DoesNotFit {
+                task: s("j2"),
+                resource: s("R1"),
+                demand: 9,
+                node: s("project"),
+                capacity: 5,
+            }),
+            &[],
+        ),
+        (
+            "Patterson: a successor out of range",
+            (Format::Patterson, s("3 1\n5\n0 0 1 7\n2 1 1 3\n0 0 0\n")),
+            Ok(3),
+            &["successor of job 1", "found 7"],
+        ),
+        (
+            "Patterson: a truncated file",
+            (Format::Patterson, s("3 1\n5\n0 0 1 2\n2 1")),
+            Ok(4),
+            &["job 2", "end of the input"],
+        ),
+        (
+            "job shop: a duration that is not a number",
+            (Format::JobShop, s("# two jobs\n2 2\n0 5 1 x\n1 2 0 3\n")),
+            Ok(3),
+            &["duration of operation 2 of job 1", "`x`"],
+        ),
+        (
+            "job shop: a machine out of range",
+            (Format::JobShop, s("2 2\n0 5 3 4\n1 2 0 3\n")),
+            Ok(2),
+            &["operation 2 of job 1", "found 3"],
+        ),
+        (
+            "job shop: a count beyond u64",
+            (Format::JobShop, s("99999999999999999999 2\n")),
+            Ok(1),
+            &["job count", "too large"],
+        ),
+        (
+            "job shop: a huge job count (an error, not an allocation)",
+            (Format::JobShop, s("1000000000000 1\n0 5\n")),
+            Ok(2),
+            &["job 2", "end of the input"],
+        ),
+        (
+            "flexible job shop: an operation without machines",
+            (Format::FlexibleJobShop, s("1 2\n1 0\n")),
+            Ok(2),
+            &["at least one machine for operation 1 of job 1"],
+        ),
+        (
+            "flexible job shop: an unknown machine",
+            (Format::FlexibleJobShop, s("1 2\n1 1 3 5\n")),
+            Ok(2),
+            &["machine (1 to 2)", "found 3"],
+        ),
+        (
+            "flexible job shop: durations overflowing in sum",
+            (Format::FlexibleJobShop, format!("2 2\n1 1 1 {max}\n1 1 1 {max}\n")),
+            Err(horizon_overflow()),
+            &[],
+        ),
+        ("PSPLIB: garbage", (Format::Psplib, s("garbage")), Ok(1), &["expected the job count"]),
+    ];
+    // Damaged copies of a shipped PSPLIB file, where the shared data is present.
+    if let Some(path) = common::shared_data("psplib/j30/j301_1.sm") {
+        let text = std::fs::read_to_string(path).unwrap();
+        let listing = "   1        1          3           2   3   4";
+        assert!(text.contains(listing), "j301_1.sm has changed");
+        let itself = text.replace(listing, "   1        1          3           2   3   1");
+        rows.push((
+            "PSPLIB: a job listing itself as successor",
+            (Format::Psplib, itself),
+            Ok(19),
+            &["job 1 lists itself"],
+        ));
+        let cut = text[..1500].to_owned();
+        rows.push(("PSPLIB: a truncated file", (Format::Psplib, cut), Ok(36), &["job 18", "end of the input"]));
+    }
+    rows
+}
+
+#[test]
+fn malformed_benchmark_files_get_their_line_or_their_model_error() {
+    for (case, (format, text), expected, says) in malformed_benchmark_files() {
+        let error = parse_problem(&text, format).unwrap_err();
+        match (&error, &expected) {
+            (ParseError::Syntax { line, .. }, Ok(expected)) => assert_eq!(line, expected, "{case}: {error}"),
+            (ParseError::Invalid { source, .. }, Err(expected)) => assert_eq!(source, expected, "{case}"),
+            _ => panic!("{case}: expected {expected:?}, got {error:?}"),
+        }
+        let message = error.to_string();
+        for word in says.iter() {
+            assert!(message.contains(word), "{case}: `{word}` missing from: {message}");
+        }
+    }
+}
+
+// ---- Files -----------------------------------------------------------------------------
+
+/// What reading a file must give.
+#[derive(Debug)]
+enum Expected {
+    Io,
+    Syntax { line: usize, column: usize },
+    UnknownFormat,
+}
+
+/// A file's name and contents (`None`: no such file).
+type File = (&'static str, Option<&'static [u8]>);
+
+/// Files that cannot be read as a problem.
+fn unreadable_files() -> Vec<Row<File, Expected>> {
+    vec![
+        ("a missing file", ("missing.json", None), Expected::Io, &["missing.json"]),
+        (
+            "JSON that is not UTF-8",
+            ("latin1.json", Some(b"{\n  \"nodes\": [\xff]\n}")),
+            Expected::Syntax { line: 2, column: 13 },
+            &["UTF-8"],
+        ),
+        (
+            "a name that is not UTF-8",
+            ("cafe.json", Some(b"{\"nodes\": [], \"tasks\": [{\"name\": \"caf\xe9\", \"duration\": 1}]}")),
+            Expected::Syntax { line: 1, column: 38 },
+            &["UTF-8"],
+        ),
+        (
+            "a job shop that is not UTF-8",
+            ("latin1.jss", Some(b"1 1\n0 \xff\n")),
+            Expected::Syntax { line: 2, column: 3 },
+            &["UTF-8"],
+        ),
+        (
+            "an unknown extension",
+            ("tiny.txt", Some(b"1 1\n0 1\n")),
+            Expected::UnknownFormat,
+            &["unknown problem format"],
+        ),
+    ]
+}
+
+#[test]
+fn unreadable_files_are_named_with_the_position() {
+    let dir = std::env::temp_dir().join(format!("dagplan-catalogue-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (case, (name, contents), expected, says) in unreadable_files() {
+        let path = dir.join(name);
+        if let Some(bytes) = contents {
+            std::fs::write(&path, bytes).unwrap();
+        }
+        let error = read_problem(&path).unwrap_err();
+        let file = Source::File(path.clone());
+        let matches = match (&error, &expected) {
+            (ParseError::Io { file: f, .. }, Expected::Io) => *f == file,
+            (ParseError::Syntax { file: f, line, column, .. }, Expected::Syntax { line: l, column: c }) => {
+                *f == file && (line, column) == (l, c)
+            }
+            (ParseError::UnknownFormat { file: f }, Expected::UnknownFormat) => *f == file,
+            _ => false,
+        };
+        assert!(matches, "{case}: expected {expected:?}, got {error:?}");
+        let message = error.to_string();
+        assert!(message.starts_with(&path.display().to_string()), "{case}: {message}");
+        for word in says {
+            assert!(message.contains(word), "{case}: `{word}` missing from: {message}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---- Valid but extreme -----------------------------------------------------------------
+
+/// Solves with the given solvers, verifies, returns the makespans.
 fn solve_with(solvers: Vec<Box<dyn dagplan::Scheduler + Send + Sync>>, problem: &Problem) -> Vec<u64> {
     solvers
         .iter()
@@ -56,278 +732,64 @@ fn solve_with(solvers: Vec<Box<dyn dagplan::Scheduler + Send + Sync>>, problem: 
         .collect()
 }
 
+/// Inputs on the edge of the rules that are valid, with the range of makespans every solver
+/// must find (the optimum, or a little above where the heuristics may miss it).
 #[test]
-fn two_task_cycle() {
-    let (e, m) = invalid(&with_tasks(
-        r#"[{"name": "a", "duration": 1, "after": ["b"]}, {"name": "b", "duration": 1, "after": ["a"]}]"#,
-    ));
-    assert_eq!(e, ModelError::Cycle { tasks: vec!["a".into(), "b".into()] });
-    assert!(m.contains("a -> b -> a"), "{m}");
-}
-
-#[test]
-fn self_loop() {
-    let (e, m) = invalid(&with_tasks(r#"[{"name": "me", "duration": 1, "after": ["me"]}]"#));
-    assert_eq!(e, ModelError::Cycle { tasks: vec!["me".into()] });
-    assert!(m.contains("me -> me"), "{m}");
-}
-
-#[test]
-fn self_loop_in_object_form_with_delay() {
-    let (e, _) = invalid(&with_tasks(r#"[{"name": "me", "duration": 1, "after": [{"task": "me", "delay": 3}]}]"#));
-    assert_eq!(e, ModelError::Cycle { tasks: vec!["me".into()] });
-}
-
-#[test]
-fn long_cycle_behind_a_valid_prefix() {
-    let mut tasks: Vec<String> = (0..5000).map(|i| format!(r#"{{"name": "p{i}", "duration": 1}}"#)).collect();
-    tasks.push(r#"{"name": "c0", "duration": 1, "after": ["p0", "c2999"]}"#.into());
-    tasks.extend((1..3000).map(|i| format!(r#"{{"name": "c{i}", "duration": 1, "after": ["c{}"]}}"#, i - 1)));
-    let (e, m) = invalid(&with_tasks(&format!("[{}]", tasks.join(","))));
-    let ModelError::Cycle { tasks } = e else { panic!("expected a cycle") };
-    assert_eq!(tasks.len(), 3000);
-    assert_eq!(tasks[0], "c0");
-    assert!(m.contains("c2999 -> c0"), "the message closes the cycle");
-}
-
-#[test]
-fn unknown_dependency() {
-    let (e, m) = invalid(&with_tasks(r#"[{"name": "a", "duration": 1, "after": ["ghost"]}]"#));
-    assert_eq!(e, ModelError::UnknownTask { task: "a".into(), dependency: "ghost".into() });
-    assert!(m.contains("`ghost`"));
-}
-
-#[test]
-fn unknown_eligible_node() {
-    let (e, m) = invalid(&with_tasks(r#"[{"name": "a", "duration": 1, "nodes": ["n9"]}]"#));
-    assert_eq!(e, ModelError::UnknownNode { task: "a".into(), node: "n9".into() });
-    assert!(m.contains("`n9`"));
-}
-
-#[test]
-fn unknown_node_in_durations() {
-    let (e, _) = invalid(&with_tasks(r#"[{"name": "a", "duration": 1, "durations": {"gpu-box": 2}}]"#));
-    assert_eq!(e, ModelError::UnknownNode { task: "a".into(), node: "gpu-box".into() });
-}
-
-#[test]
-fn unknown_resource_with_declared_resources() {
-    let text = r#"{"resources": ["cpu"], "nodes": [{"name": "n", "capacity": {"cpu": 1}}], "tasks": [{"name": "a", "duration": 1, "demand": {"gpu": 1}}]}"#;
-    let (e, m) = invalid(text);
-    assert_eq!(e, ModelError::UnknownResource { owner: "task `a`".into(), resource: "gpu".into() });
-    assert!(m.contains("`gpu`"));
-}
-
-#[test]
-fn duplicate_task_names() {
-    let (e, m) = invalid(&with_tasks(r#"[{"name": "a", "duration": 1}, {"name": "a", "duration": 2}]"#));
-    assert_eq!(e, ModelError::DuplicateName { kind: "task", name: "a".into() });
-    assert!(m.contains("`a`"));
-}
-
-#[test]
-fn duplicate_node_names() {
-    let (e, _) = invalid(r#"{"nodes": [{"name": "n"}, {"name": "n"}], "tasks": []}"#);
-    assert_eq!(e, ModelError::DuplicateName { kind: "node", name: "n".into() });
-}
-
-#[test]
-fn duplicate_resource_names() {
-    let (e, _) = invalid(r#"{"resources": ["cpu", "cpu"], "nodes": [], "tasks": []}"#);
-    assert_eq!(e, ModelError::DuplicateName { kind: "resource", name: "cpu".into() });
-}
-
-#[test]
-fn duplicate_dependency() {
-    let (e, _) = invalid(&with_tasks(
-        r#"[{"name": "a", "duration": 1}, {"name": "b", "duration": 1, "after": ["a", {"task": "a", "delay": 1}]}]"#,
-    ));
-    assert_eq!(e, ModelError::DuplicateDependency { task: "b".into(), dependency: "a".into() });
-}
-
-#[test]
-fn task_too_big_for_every_node() {
-    let (e, m) = invalid(&with_tasks(r#"[{"name": "whale", "duration": 1, "demand": {"cpu": 64}}]"#));
-    assert_eq!(
-        e,
-        ModelError::DoesNotFit {
-            task: "whale".into(),
-            resource: "cpu".into(),
-            demand: 64,
-            node: "n1".into(),
-            capacity: 4
-        }
-    );
-    assert!(m.contains("`whale`") && m.contains("cpu") && m.contains("`n1`"), "{m}");
-}
-
-#[test]
-fn empty_eligible_list() {
-    let (e, m) = invalid(&with_tasks(r#"[{"name": "nowhere", "duration": 1, "nodes": []}]"#));
-    assert_eq!(e, ModelError::NoEligibleNode { task: "nowhere".into() });
-    assert!(m.contains("`nowhere`"));
-}
-
-#[test]
-fn zero_capacity_nodes() {
-    let text = r#"{"nodes": [{"name": "z1", "capacity": {"cpu": 0}}, {"name": "z2"}], "tasks": [
-        {"name": "free", "duration": 3},
-        {"name": "needy", "duration": 3, "demand": {"cpu": 1}}]}"#;
-    let (e, _) = invalid(text);
-    assert!(matches!(e, ModelError::DoesNotFit { ref task, capacity: 0, .. } if task == "needy"), "{e}");
-    let ok = read_json_str(
-        r#"{"nodes": [{"name": "z1", "capacity": {"cpu": 0}}], "tasks": [{"name": "free", "duration": 3}]}"#,
-    )
-    .unwrap();
-    assert!(solve_all(&ok).iter().all(|&m| m == 3));
-}
-
-#[test]
-fn huge_capacities_and_demands_near_the_integer_limit() {
+fn inputs_at_the_edge_of_the_rules_are_solved() {
+    let s = |text: &str| text.to_owned();
     let max = u64::MAX;
-    let text = format!(
-        r#"{{"nodes": [{{"name": "big", "capacity": {{"cpu": {max}}}}}], "tasks": [
-        {{"name": "a", "duration": 2, "demand": {{"cpu": {max}}}}},
-        {{"name": "b", "duration": 2, "demand": {{"cpu": {}}}}},
-        {{"name": "c", "duration": 2, "demand": {{"cpu": 1}}}}]}}"#,
-        max - 1
-    );
-    let problem = read_json_str(&text).unwrap();
-    // No two of them fit together: a alone uses everything, b + c = MAX still fits.
-    for makespan in solve_all(&problem) {
-        assert!((4..=6).contains(&makespan), "{makespan}");
+    let cases = [
+        ("an empty problem", s(r#"{"nodes": [], "tasks": []}"#), 0..=0),
+        (
+            "a task without demand on nodes of zero capacity",
+            s(r#"{"nodes": [{"name": "z1", "capacity": {"cpu": 0}}], "tasks": [{"name": "free", "duration": 3}]}"#),
+            3..=3,
+        ),
+        (
+            "tasks of zero duration",
+            on_n1_n2(
+                r#"[{"name": "gate", "duration": 0, "demand": {"cpu": 4}}, {"name": "work", "duration": 5, "demand": {"cpu": 4}, "after": ["gate"]}]"#,
+            ),
+            5..=5,
+        ),
+        // No two fit together but b + c: a alone uses everything, b + c = MAX still fits.
+        (
+            "capacities and demands at the integer limit",
+            format!(
+                r#"{{"nodes": [{{"name": "big", "capacity": {{"cpu": {max}}}}}], "tasks": [{{"name": "a", "duration": 2, "demand": {{"cpu": {max}}}}},
+                    {{"name": "b", "duration": 2, "demand": {{"cpu": {}}}}}, {{"name": "c", "duration": 2, "demand": {{"cpu": 1}}}}]}}"#,
+                max - 1
+            ),
+            4..=6,
+        ),
+    ];
+    for (case, json, expected) in cases {
+        let problem = read_json_str(&json).unwrap_or_else(|e| panic!("{case}: {e}"));
+        for makespan in solve_with(all_solvers(), &problem) {
+            assert!(expected.contains(&makespan), "{case}: makespan {makespan}, expected {expected:?}");
+        }
     }
 }
 
+/// Time rules at the edge of what is allowed are accepted.
 #[test]
-fn durations_that_overflow_when_summed() {
-    let half = u64::MAX / 2 + 1;
-    let (e, m) =
-        invalid(&with_tasks(&format!(r#"[{{"name": "a", "duration": {half}}}, {{"name": "b", "duration": {half}}}]"#)));
-    assert!(matches!(e, ModelError::Overflow { .. }), "{e}");
-    assert!(m.contains("overflow"), "{m}");
-}
-
-#[test]
-fn delays_that_overflow() {
-    let text = with_tasks(&format!(
-        r#"[{{"name": "a", "duration": 1}}, {{"name": "b", "duration": 1, "after": [{{"task": "a", "delay": {}}}]}}]"#,
-        u64::MAX
-    ));
-    assert!(matches!(invalid(&text).0, ModelError::Overflow { .. }));
-}
-
-#[test]
-fn number_above_u64() {
-    let (line, m) = syntax("{\"nodes\": [],\n\"tasks\": [{\"name\": \"a\", \"duration\": 18446744073709551616}]}");
-    assert_eq!(line, 2);
-    assert!(m.contains("<input>:2:"), "{m}");
-}
-
-#[test]
-fn negative_duration() {
-    let (line, m) = syntax("{\"nodes\": [],\n\"tasks\": [\n{\"name\": \"a\", \"duration\": -5}]}");
-    assert_eq!(line, 3);
-    assert!(m.contains("expected u64"), "{m}");
-}
-
-#[test]
-fn fractional_duration() {
-    let (_, m) = syntax(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1.5}]}"#);
-    assert!(m.contains("expected u64"), "{m}");
-}
-
-#[test]
-fn wrong_types() {
-    let (_, m) = syntax(r#"{"nodes": [], "tasks": [{"name": "a", "duration": "10"}]}"#);
-    assert!(m.contains("invalid type: string"), "{m}");
-    let (_, m) = syntax(r#"{"nodes": {"name": "n"}, "tasks": []}"#);
-    assert!(m.contains("expected a sequence"), "{m}");
-    let (_, m) = syntax(r#"{"nodes": [{"name": 7}], "tasks": []}"#);
-    assert!(m.contains("expected a string"), "{m}");
-}
-
-#[test]
-fn truncated_file() {
-    let full = dagplan::example::FIVE_TASKS_JSON;
-    let cut = &full[..full.len() / 2];
-    let (line, m) = syntax(cut);
-    assert!(line > 1, "{m}");
-    assert!(m.contains("EOF"), "{m}");
-}
-
-#[test]
-fn empty_and_non_object_input() {
-    let (_, m) = syntax("");
-    assert!(m.contains("EOF"), "{m}");
-    let (_, m) = syntax("42");
-    assert!(m.contains("expected struct ProblemSpec"), "{m}");
-    let (_, m) = syntax("[1, 2, 3]");
-    assert!(m.contains("expected a sequence"), "{m}");
-}
-
-#[test]
-fn missing_required_fields() {
-    let (_, m) = syntax(r#"{"nodes": []}"#);
-    assert!(m.contains("missing field `tasks`"), "{m}");
-    let (_, m) = syntax(r#"{"nodes": [], "tasks": [{"name": "a"}]}"#);
-    assert!(m.contains("missing field `duration`"), "{m}");
-}
-
-#[test]
-fn unknown_fields_at_every_level() {
-    for text in [
-        r#"{"nodes": [], "tasks": [], "deadline": 5}"#,
-        r#"{"nodes": [{"name": "n", "cores": 4}], "tasks": []}"#,
-        r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "priority": 1}]}"#,
-    ] {
-        let (_, m) = syntax(text);
-        assert!(m.contains("unknown field"), "{m}");
+fn time_rules_at_the_edge_are_accepted() {
+    let cases = [
+        (
+            "fixed tasks right before and right after a downtime window",
+            live(
+                r#"[{"name": "a", "duration": 10, "fixed": {"node": "n2", "start": 0}}, {"name": "b", "duration": 0, "fixed": {"node": "n2", "start": 20}}]"#,
+                0,
+            ),
+        ),
+        (
+            "a window too short on one node but not another",
+            live(r#"[{"name": "a", "duration": 6, "release": 5, "deadline": 24}]"#, 0),
+        ),
+    ];
+    for (case, json) in cases {
+        read_json_str(&json).unwrap_or_else(|e| panic!("{case}: {e}"));
     }
-}
-
-#[test]
-fn duplicate_keys_in_maps() {
-    let (_, m) = syntax(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "demand": {"cpu": 1, "cpu": 9}}]}"#);
-    assert!(m.contains("duplicate key `cpu`"), "{m}");
-}
-
-#[test]
-fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
-    // The dependency list is read through serde's buffered (untagged) path, the deepest one.
-    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let text = format!(r#"{{"nodes": [], "tasks": [{{"name": "a", "duration": 1, "after": {deep}}}]}}"#);
-    let (_, m) = syntax(&text);
-    assert!(m.contains("recursion limit"), "{m}");
-}
-
-#[test]
-fn non_utf8_file() {
-    let path = std::env::temp_dir().join(format!("dagplan-catalogue-{}.json", std::process::id()));
-    std::fs::write(&path, b"{\"nodes\": [], \"tasks\": [{\"name\": \"caf\xe9\", \"duration\": 1}]}").unwrap();
-    let e = read_json_file(&path).unwrap_err();
-    std::fs::remove_file(&path).ok();
-    assert!(matches!(e, ParseError::Syntax { line: 1, .. }), "{e:?}");
-    assert!(e.to_string().contains("UTF-8") && e.to_string().contains("dagplan-catalogue"), "{e}");
-}
-
-#[test]
-fn missing_file() {
-    let e = read_json_file("/no/such/dir/plan.json").unwrap_err();
-    assert!(matches!(e, ParseError::Io { .. }));
-    assert!(e.to_string().contains("/no/such/dir/plan.json"));
-}
-
-#[test]
-fn duration_for_an_ineligible_node() {
-    let (e, _) = invalid(&with_tasks(r#"[{"name": "a", "duration": 1, "nodes": ["n1"], "durations": {"n2": 1}}]"#));
-    assert_eq!(e, ModelError::DurationForIneligibleNode { task: "a".into(), node: "n2".into() });
-}
-
-#[test]
-fn empty_problem_has_makespan_zero() {
-    let problem = read_json_str(r#"{"nodes": [], "tasks": []}"#).unwrap();
-    assert!(solve_all(&problem).iter().all(|&m| m == 0));
 }
 
 #[test]
@@ -341,333 +803,15 @@ fn a_chain_of_100000_tasks_is_solved_without_recursion() {
             }
         })
         .collect();
-    let problem = read_json_str(&with_tasks(&format!("[{}]", tasks.join(",")))).unwrap();
+    let problem = read_json_str(&on_n1_n2(&format!("[{}]", tasks.join(",")))).unwrap();
     assert_eq!(dagplan::lower_bound(&problem), 100_000);
     let makespans = solve_with(heuristic_solvers(), &problem);
     assert!(makespans.iter().all(|&m| m == 100_000), "co-located chain pays no delays");
 }
 
+/// A missing file is named as the caller gave it (here through `read_json_file`).
 #[test]
-fn zero_duration_tasks_are_fine() {
-    let problem = read_json_str(&with_tasks(
-        r#"[{"name": "gate", "duration": 0, "demand": {"cpu": 4}}, {"name": "work", "duration": 5, "demand": {"cpu": 4}, "after": ["gate"]}]"#,
-    ))
-    .unwrap();
-    assert!(solve_all(&problem).iter().all(|&m| m == 5));
-}
-
-// ---- The benchmark-format readers -------------------------------------------------------
-
-/// Parses text that must fail with a syntax error at `line`; returns the message.
-fn reader_syntax(format: Format, text: &str, line: usize) -> String {
-    match parse_problem(text, format) {
-        Err(e @ ParseError::Syntax { .. }) => {
-            let ParseError::Syntax { line: at, .. } = &e else { unreachable!() };
-            assert_eq!(*at, line, "{e}");
-            e.to_string()
-        }
-        other => panic!("expected a syntax error from the {format} reader, got {other:?}"),
-    }
-}
-
-/// Parses text that must fail validation.
-fn reader_invalid(format: Format, text: &str) -> ModelError {
-    match parse_problem(text, format) {
-        Err(ParseError::Invalid { source, .. }) => source,
-        other => panic!("expected a validation error from the {format} reader, got {other:?}"),
-    }
-}
-
-#[test]
-fn patterson_precedence_cycle() {
-    let e = reader_invalid(Format::Patterson, "3 1\n5\n0 0 1 2\n2 1 1 3\n0 0 1 2\n");
-    assert_eq!(e, ModelError::Cycle { tasks: vec!["j2".into(), "j3".into()] });
-}
-
-#[test]
-fn patterson_demand_above_capacity() {
-    let e = reader_invalid(Format::Patterson, "3 1\n5\n0 0 1 2\n2 9 1 3\n0 0 0\n");
-    assert!(matches!(e, ModelError::DoesNotFit { ref task, demand: 9, capacity: 5, .. } if task == "j2"), "{e}");
-}
-
-#[test]
-fn patterson_successor_out_of_range() {
-    let m = reader_syntax(Format::Patterson, "3 1\n5\n0 0 1 7\n2 1 1 3\n0 0 0\n", 3);
-    assert!(m.contains("successor of job 1") && m.contains("found 7"), "{m}");
-}
-
-#[test]
-fn patterson_truncated() {
-    let m = reader_syntax(Format::Patterson, "3 1\n5\n0 0 1 2\n2 1", 4);
-    assert!(m.contains("job 2") && m.contains("end of the input"), "{m}");
-}
-
-#[test]
-fn job_shop_non_integer_duration() {
-    let m = reader_syntax(Format::JobShop, "# two jobs\n2 2\n0 5 1 x\n1 2 0 3\n", 3);
-    assert!(m.contains("duration of operation 2 of job 1") && m.contains("`x`"), "{m}");
-}
-
-#[test]
-fn job_shop_machine_out_of_range() {
-    let m = reader_syntax(Format::JobShop, "2 2\n0 5 3 4\n1 2 0 3\n", 2);
-    assert!(m.contains("operation 2 of job 1") && m.contains("found 3"), "{m}");
-}
-
-#[test]
-fn job_shop_count_beyond_u64() {
-    let m = reader_syntax(Format::JobShop, "99999999999999999999 2\n", 1);
-    assert!(m.contains("job count") && m.contains("too large"), "{m}");
-}
-
-#[test]
-fn job_shop_huge_job_count_is_an_error_not_an_allocation() {
-    let m = reader_syntax(Format::JobShop, "1000000000000 1\n0 5\n", 2);
-    assert!(m.contains("job 2") && m.contains("end of the input"), "{m}");
-}
-
-#[test]
-fn flexible_job_shop_operation_without_machines() {
-    let m = reader_syntax(Format::FlexibleJobShop, "1 2\n1 0\n", 2);
-    assert!(m.contains("at least one machine for operation 1 of job 1"), "{m}");
-}
-
-#[test]
-fn flexible_job_shop_unknown_machine() {
-    let m = reader_syntax(Format::FlexibleJobShop, "1 2\n1 1 3 5\n", 2);
-    assert!(m.contains("machine (1 to 2)") && m.contains("found 3"), "{m}");
-}
-
-#[test]
-fn flexible_job_shop_durations_overflowing_in_sum() {
-    let max = u64::MAX;
-    let e = reader_invalid(Format::FlexibleJobShop, &format!("2 2\n1 1 1 {max}\n1 1 1 {max}\n"));
-    assert!(matches!(e, ModelError::Overflow { .. }), "{e}");
-}
-
-#[test]
-fn psplib_garbage_and_missing_header() {
-    let m = reader_syntax(Format::Psplib, "garbage", 1);
-    assert!(m.contains("expected the job count"), "{m}");
-}
-
-/// A shipped PSPLIB file, or `None` (with a note) where the shared data is absent.
-fn j30_sample() -> Option<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/psplib/j30/j301_1.sm");
-    let text = std::fs::read_to_string(path).ok();
-    if text.is_none() {
-        eprintln!("note: {path} not found; skipping (the shared benchmark data is absent)");
-    }
-    text
-}
-
-#[test]
-fn psplib_job_listing_itself_as_successor() {
-    let Some(text) = j30_sample() else { return };
-    let damaged =
-        text.replace("   1        1          3           2   3   4", "   1        1          3           2   3   1");
-    let m = reader_syntax(Format::Psplib, &damaged, 19);
-    assert!(m.contains("job 1 lists itself"), "{m}");
-}
-
-#[test]
-fn psplib_truncated_file() {
-    let Some(text) = j30_sample() else { return };
-    let m = reader_syntax(Format::Psplib, text.get(..1500).unwrap(), 36);
-    assert!(m.contains("job 18") && m.contains("end of the input"), "{m}");
-}
-
-#[test]
-fn unknown_extension_and_non_utf8_benchmark_file() {
-    let dir = std::env::temp_dir();
-    let odd = dir.join(format!("dagplan-catalogue-{}.txt", std::process::id()));
-    std::fs::write(&odd, "1 1\n0 1\n").unwrap();
-    let e = read_problem(&odd).unwrap_err();
-    std::fs::remove_file(&odd).ok();
-    assert!(matches!(e, ParseError::UnknownFormat { .. }), "{e:?}");
-    assert!(e.to_string().contains("dagplan-catalogue"), "{e}");
-
-    let bad = dir.join(format!("dagplan-catalogue-{}.jss", std::process::id()));
-    std::fs::write(&bad, b"1 1\n0 \xff\n").unwrap();
-    let e = read_problem(&bad).unwrap_err();
-    std::fs::remove_file(&bad).ok();
-    assert!(matches!(e, ParseError::Syntax { line: 2, column: 3, .. }), "{e:?}");
-}
-
-// ---- Time rules: release dates, deadlines, fixed tasks, downtime, `now` (issue 14) ----
-
-/// A two-node cluster where `n2` is down over [10, 20), with these tasks and this `now`.
-fn live(tasks: &str, now: u64) -> String {
-    format!(
-        r#"{{"now": {now}, "nodes": [{{"name": "n1", "capacity": {{"cpu": 4}}}},
-            {{"name": "n2", "capacity": {{"cpu": 2}}, "unavailable": [{{"from": 10, "to": 20}}]}}],
-            "tasks": {tasks}}}"#
-    )
-}
-
-#[test]
-fn downtime_window_empty_or_reversed() {
-    let text = r#"{"nodes": [{"name": "n1", "unavailable": [{"from": 5, "to": 5}]}], "tasks": []}"#;
-    let (e, m) = invalid(text);
-    assert_eq!(e, ModelError::EmptyWindow { node: "n1".into(), from: 5, to: 5 });
-    assert!(m.contains("`n1`") && m.contains("[5, 5)"), "{m}");
-    let (e, _) = invalid(&text.replace(r#""to": 5"#, r#""to": 3"#));
-    assert!(matches!(e, ModelError::EmptyWindow { from: 5, to: 3, .. }), "{e}");
-}
-
-#[test]
-fn downtime_window_with_unknown_or_missing_fields() {
-    let (_, m) = syntax(r#"{"nodes": [{"name": "n1", "unavailable": [{"from": 1, "until": 5}]}], "tasks": []}"#);
-    assert!(m.contains("until"), "{m}");
-    let (_, m) = syntax(r#"{"nodes": [{"name": "n1", "unavailable": [{"from": 1}]}], "tasks": []}"#);
-    assert!(m.contains("to"), "{m}");
-    let (_, m) = syntax(r#"{"now": -1, "nodes": [], "tasks": []}"#);
-    assert!(m.contains("-1") || m.contains("invalid value"), "{m}");
-}
-
-#[test]
-fn fixed_on_an_unknown_node() {
-    let (e, m) = invalid(&live(r#"[{"name": "a", "duration": 5, "fixed": {"node": "n9", "start": 0}}]"#, 0));
-    assert_eq!(e, ModelError::UnknownNode { task: "a".into(), node: "n9".into() });
-    assert!(m.contains("`a`") && m.contains("`n9`"), "{m}");
-}
-
-#[test]
-fn fixed_on_an_ineligible_node() {
-    let (e, m) =
-        invalid(&live(r#"[{"name": "a", "duration": 5, "nodes": ["n1"], "fixed": {"node": "n2", "start": 0}}]"#, 0));
-    assert_eq!(e, ModelError::FixedOnIneligibleNode { task: "a".into(), node: "n2".into() });
-    assert!(m.contains("`a`") && m.contains("`n2`"), "{m}");
-}
-
-#[test]
-fn fixed_on_a_node_too_small() {
-    let (e, m) = invalid(&live(
-        r#"[{"name": "a", "duration": 5, "demand": {"cpu": 3}, "fixed": {"node": "n2", "start": 0}}]"#,
-        0,
-    ));
-    assert_eq!(
-        e,
-        ModelError::FixedNodeTooSmall {
-            task: "a".into(),
-            node: "n2".into(),
-            resource: "cpu".into(),
-            demand: 3,
-            capacity: 2
-        }
-    );
-    assert!(m.contains("`a`") && m.contains("`n2`") && m.contains("2 cpu") && m.contains('3'), "{m}");
-}
-
-#[test]
-fn fixed_during_downtime() {
-    let (e, m) = invalid(&live(r#"[{"name": "a", "duration": 5, "fixed": {"node": "n2", "start": 8}}]"#, 0));
-    assert_eq!(
-        e,
-        ModelError::FixedDuringDowntime { task: "a".into(), node: "n2".into(), start: 8, finish: 13, from: 10, to: 20 }
-    );
-    assert!(m.contains("`a`") && m.contains("[8, 13)") && m.contains("[10, 20)"), "{m}");
-    // A task of zero duration at an instant of the window runs during it, too.
-    let (e, _) = invalid(&live(r#"[{"name": "z", "duration": 0, "fixed": {"node": "n2", "start": 10}}]"#, 0));
-    assert!(matches!(e, ModelError::FixedDuringDowntime { start: 10, finish: 10, .. }), "{e}");
-    // Right before and right after the window are fine.
-    let fine = r#"[{"name": "a", "duration": 10, "fixed": {"node": "n2", "start": 0}},
-                   {"name": "b", "duration": 0, "fixed": {"node": "n2", "start": 20}}]"#;
-    assert!(read_json_str(&live(fine, 0)).is_ok());
-}
-
-#[test]
-fn fixed_tasks_over_capacity_together() {
-    let (e, m) = invalid(&live(
-        r#"[{"name": "a", "duration": 5, "demand": {"cpu": 3}, "fixed": {"node": "n1", "start": 0}},
-            {"name": "b", "duration": 5, "demand": {"cpu": 2}, "fixed": {"node": "n1", "start": 4}}]"#,
-        0,
-    ));
-    let ModelError::FixedOverCapacity(load) = &e else { panic!("{e}") };
-    assert_eq!(
-        (load.node.as_str(), load.resource.as_str(), load.time, load.used, load.capacity),
-        ("n1", "cpu", 4, 5, 4)
-    );
-    assert_eq!(load.tasks, ["a", "b"]);
-    assert!(m.contains("`n1`") && m.contains("5 cpu") && m.contains("time 4") && m.contains("a, b"), "{m}");
-}
-
-#[test]
-fn fixed_before_its_release_or_after_its_deadline() {
-    let (e, m) =
-        invalid(&live(r#"[{"name": "a", "duration": 5, "release": 7, "fixed": {"node": "n1", "start": 3}}]"#, 0));
-    assert_eq!(e, ModelError::FixedBeforeRelease { task: "a".into(), start: 3, release: 7 });
-    assert!(m.contains("`a`") && m.contains('3') && m.contains('7'), "{m}");
-    let (e, m) =
-        invalid(&live(r#"[{"name": "a", "duration": 5, "deadline": 6, "fixed": {"node": "n1", "start": 3}}]"#, 0));
-    assert_eq!(e, ModelError::FixedAfterDeadline { task: "a".into(), finish: 8, deadline: 6 });
-    assert!(m.contains("`a`") && m.contains('8') && m.contains('6'), "{m}");
-}
-
-#[test]
-fn deadline_before_release_plus_shortest_duration() {
-    let (e, m) =
-        invalid(&live(r#"[{"name": "a", "duration": 9, "durations": {"n2": 6}, "release": 20, "deadline": 25}]"#, 0));
-    assert_eq!(e, ModelError::DeadlineTooEarly { task: "a".into(), earliest: 20, shortest: 6, deadline: 25 });
-    assert!(m.contains("`a`") && m.contains("25") && m.contains("20") && m.contains('6'), "{m}");
-    // `now` counts like a release for tasks that are not fixed.
-    let (e, _) = invalid(&live(r#"[{"name": "a", "duration": 5, "deadline": 33}]"#, 30));
-    assert_eq!(e, ModelError::DeadlineTooEarly { task: "a".into(), earliest: 30, shortest: 5, deadline: 33 });
-}
-
-#[test]
-fn window_too_short_on_every_eligible_node() {
-    // n2 is down over [10, 20): between 5 and 24 it is free for 5 and 4 ticks, not 6.
-    let (e, m) = invalid(&live(r#"[{"name": "a", "duration": 6, "nodes": ["n2"], "release": 5, "deadline": 24}]"#, 0));
-    let ModelError::NoRoomBeforeDeadline { task, earliest, deadline, gaps } = &e else { panic!("{e}") };
-    assert_eq!((task.as_str(), *earliest, *deadline), ("a", 5, 24));
-    assert_eq!(gaps, &[dagplan::NodeGap { node: "n2".into(), duration: 6, longest: 5 }]);
-    assert!(m.contains("`a`") && m.contains("`n2`") && m.contains("needs 6") && m.contains("at most 5"), "{m}");
-    // Eligible on n1 too, it fits there.
-    assert!(read_json_str(&live(r#"[{"name": "a", "duration": 6, "release": 5, "deadline": 24}]"#, 0)).is_ok());
-}
-
-#[test]
-fn fixed_task_breaking_a_dependency() {
-    // Both fixed: b starts before a finishes.
-    let (e, m) = invalid(&live(
-        r#"[{"name": "a", "duration": 5, "fixed": {"node": "n1", "start": 0}},
-            {"name": "b", "duration": 5, "after": ["a"], "fixed": {"node": "n1", "start": 4}}]"#,
-        0,
-    ));
-    assert_eq!(
-        e,
-        ModelError::FixedBreaksDependency { task: "b".into(), start: 4, dependency: "a".into(), earliest: 5 }
-    );
-    assert!(m.contains("`b`") && m.contains("`a`") && m.contains('4') && m.contains('5'), "{m}");
-    // Across nodes the transfer delay counts.
-    let (e, _) = invalid(&live(
-        r#"[{"name": "a", "duration": 5, "fixed": {"node": "n1", "start": 0}},
-            {"name": "b", "duration": 5, "after": [{"task": "a", "delay": 3}], "fixed": {"node": "n2", "start": 20}},
-            {"name": "c", "duration": 1, "after": [{"task": "a", "delay": 3}], "fixed": {"node": "n2", "start": 7}}]"#,
-        0,
-    ));
-    assert_eq!(
-        e,
-        ModelError::FixedBreaksDependency { task: "c".into(), start: 7, dependency: "a".into(), earliest: 8 }
-    );
-    // A dependency that is not fixed starts no earlier than `now`.
-    let (e, _) = invalid(&live(
-        r#"[{"name": "a", "duration": 5}, {"name": "b", "duration": 5, "after": ["a"], "fixed": {"node": "n1", "start": 12}}]"#,
-        10,
-    ));
-    assert_eq!(
-        e,
-        ModelError::FixedBreaksDependency { task: "b".into(), start: 12, dependency: "a".into(), earliest: 15 }
-    );
-}
-
-#[test]
-fn release_and_fixed_times_that_overflow() {
-    let max = u64::MAX;
-    let (e, _) =
-        invalid(&live(&format!(r#"[{{"name": "a", "duration": 5, "fixed": {{"node": "n1", "start": {max}}}}}]"#), 0));
-    assert!(matches!(e, ModelError::Overflow { .. }), "{e}");
-    let (e, _) = invalid(&live(&format!(r#"[{{"name": "a", "duration": 5, "release": {}}}]"#, max - 2), 0));
-    assert!(matches!(e, ModelError::Overflow { .. }), "{e}");
+fn a_missing_file_is_named_as_given() {
+    let e = dagplan::io::read_json_file(Path::new("/no/such/dir/plan.json")).unwrap_err();
+    assert!(matches!(e, ParseError::Io { .. }) && e.to_string().starts_with("/no/such/dir/plan.json"), "{e}");
 }

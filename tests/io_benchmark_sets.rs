@@ -3,7 +3,8 @@
 //! is listed in its optimum file, and a critical-path schedule of every instance verifies and
 //! respects the known bounds (which catches a reader that drops a constraint).
 //!
-//! Each test skips with a printed note when the data is absent.
+//! Each test skips with a printed note when the data is absent, and fails instead with
+//! `DAGPLAN_REQUIRE_DATA=1` (see `common/mod.rs`).
 
 #![allow(
     clippy::unwrap_used,
@@ -12,27 +13,16 @@
     reason = "test helpers fail loudly on broken fixtures"
 )]
 
-use std::path::PathBuf;
+mod common;
 
 use dagplan::harness::{InstanceSet, run_instance};
 use dagplan::io::{self, Format};
 use dagplan::solver::CriticalPath;
 use dagplan::{NodeId, Problem};
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("DAGPLAN_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
-
 /// Loads a set (None, with a note, when the data is absent).
 fn set(relative: &str) -> Option<InstanceSet> {
-    let dir = data_dir().join(relative);
-    if !dir.is_dir() {
-        eprintln!("note: {} not found; skipping (set DAGPLAN_DATA to the benchmark data)", dir.display());
-        return None;
-    }
-    Some(InstanceSet::load(&dir).unwrap())
+    Some(InstanceSet::load(&common::shared_data(relative)?).unwrap())
 }
 
 /// Parses every instance of the set, checks it against its optimum file with a verified

@@ -1,7 +1,14 @@
-//! Limits that hold: on instances too hard to finish, every solver with a time limit returns
-//! within the limit plus a margin (10% + 50 ms, and a looser margin for HiGHS, whose presolve
-//! looks at the clock only between its stages) with a verified schedule; a cancel flag set
-//! from another thread stops a running solve, which still returns its best schedule.
+//! Limits that hold: on instances too hard to finish, every solver with a time limit stops
+//! working soon after the limit and returns a verified schedule; a cancel flag set from
+//! another thread stops a running solve, which still returns its best schedule.
+//!
+//! "Soon" is measured in CPU time: the process's CPU time spent after the limit (or the
+//! cancel) until `schedule` returns must stay within 10% of the limit + 50 ms per thread the
+//! solver uses (HiGHS: 1 s, as its presolve looks at the clock only between its stages). On
+//! a machine shared with other work, the wall time of that same work stretches with the load,
+//! so the wall time is only checked coarsely (2 s past the limit) to catch a solver that
+//! waits instead of working. The tests of this file run one at a time, so the process's CPU
+//! time is the solve's.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
@@ -41,60 +48,103 @@ fn large_cluster() -> Problem {
         .unwrap()
 }
 
-/// Runs `name` with `options`, checks the schedule, returns the wall time.
-fn timed(name: &str, problem: &Problem, options: SolveOptions) -> Duration {
+/// CPU time (user + system) of the whole process so far, from `/proc/self/stat` (10 ms ticks).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    // After the command name in parentheses: field 14 (utime) and 15 (stime) of the man page.
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
+}
+
+/// What a limited solve cost: its wall time, and the CPU time spent after the limit or the
+/// cancel.
+struct Cost {
+    wall: Duration,
+    cpu_after_stop: Duration,
+}
+
+/// Runs `name` with `options` on `problem` and, on a second thread, takes the CPU time `stop`
+/// after the start, then sets `cancel` if given (the time limit's moment, or the cancel's).
+/// Checks the schedule, and that the solve was still running then: the test shows nothing
+/// about a solve that finished on its own.
+fn run(name: &str, problem: &Problem, options: SolveOptions, stop: Duration, cancel: Option<Arc<AtomicBool>>) -> Cost {
     let solver = solver_by_name(name, &options).unwrap();
+    let cancelled = cancel.is_some();
     let started = Instant::now();
+    let at_stop = thread::spawn(move || {
+        thread::sleep(stop);
+        let sample = (Instant::now(), cpu_time());
+        if let Some(flag) = cancel {
+            flag.store(true, Ordering::Relaxed);
+        }
+        sample
+    });
     let solution = solver.schedule(problem).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let elapsed = started.elapsed();
+    let (returned, cpu_at_return) = (Instant::now(), cpu_time());
+    let (stopped, cpu_at_stop) = at_stop.join().unwrap();
     assert_eq!(solution.schedule.verify(problem), Ok(()), "{name}");
     assert!(solution.makespan() >= solution.lower_bound, "{name}");
-    elapsed
+    let wall = returned - started;
+    // A cancel is sampled before it is set; a time limit is the solver's own clock, and the
+    // sampling thread may wake after the solver stopped at it, so only the wall time tells.
+    let still_running = if cancelled { stopped < returned } else { wall >= stop };
+    assert!(still_running, "{name} finished before it was stopped");
+    Cost { wall, cpu_after_stop: cpu_at_return.saturating_sub(cpu_at_stop) }
+}
+
+/// The margins of the module docs for a solve stopped at `limit` after its start.
+fn check(name: &str, cost: &Cost, limit: Duration, threads: u32) {
+    let allowed = if name == "ilp" {
+        limit.mul_f64(0.1) + Duration::from_secs(1)
+    } else {
+        (limit.mul_f64(0.1) + Duration::from_millis(50)) * threads
+    };
+    assert!(
+        cost.cpu_after_stop <= allowed,
+        "{name} worked {:?} (CPU) past its limit of {limit:?}; allowed {allowed:?}",
+        cost.cpu_after_stop
+    );
+    let coarse = limit + Duration::from_secs(2);
+    assert!(cost.wall <= coarse, "{name} returned after {:?} (wall) with a limit of {limit:?}", cost.wall);
+}
+
+/// The threads a solver with `threads: 0` may use: the machine's.
+fn cores() -> u32 {
+    thread::available_parallelism().map_or(1, |n| n.get() as u32)
 }
 
 #[test]
-fn dp_and_greedy_return_within_the_time_limit() {
+fn dp_and_greedy_stop_at_the_time_limit() {
     let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let limit = Duration::from_millis(400);
-    for (name, problem) in [("dp", hard_rcpsp()), ("greedy", large_cluster())] {
-        let elapsed = timed(name, &problem, SolveOptions::default().time_limit(limit));
-        let margin = limit.mul_f64(1.1) + Duration::from_millis(50);
-        assert!(elapsed <= margin, "{name} took {elapsed:?} with a limit of {limit:?}");
+    for (name, problem, threads) in [("dp", hard_rcpsp(), 1), ("greedy", large_cluster(), cores())] {
+        let cost = run(name, &problem, SolveOptions::default().time_limit(limit), limit, None);
+        check(name, &cost, limit, threads);
     }
 }
 
 #[cfg(feature = "ilp")]
 #[test]
-fn ilp_returns_within_the_time_limit() {
+fn ilp_stops_at_the_time_limit() {
     let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let problem = hard_rcpsp();
     let limit = Duration::from_secs(1);
-    let elapsed = timed("ilp", &problem, SolveOptions::default().time_limit(limit).threads(1));
-    // HiGHS is given what is left of the limit and is interrupted when it is reached; `ilp`
-    // waits for it to stop. HiGHS's presolve looks at the clock only between its stages: on
-    // this 5,500-column model it stopped up to 0.7 s past the limit.
-    let margin = limit.mul_f64(1.1) + Duration::from_secs(1);
-    assert!(elapsed <= margin, "ilp took {elapsed:?} with a limit of {limit:?}");
+    let options = SolveOptions::default().time_limit(limit).threads(1);
+    let cost = run("ilp", &hard_rcpsp(), options, limit, None);
+    check("ilp", &cost, limit, 1);
 }
 
 #[test]
 fn a_cancel_flag_stops_a_running_solve_with_its_best_schedule() {
     let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut cases = vec![("dp", hard_rcpsp()), ("greedy", large_cluster())];
+    let mut cases = vec![("dp", hard_rcpsp(), 1), ("greedy", large_cluster(), cores())];
     if cfg!(feature = "ilp") {
-        cases.push(("ilp", hard_rcpsp()));
+        cases.push(("ilp", hard_rcpsp(), cores()));
     }
-    for (name, problem) in cases {
+    let after = Duration::from_millis(200);
+    for (name, problem, threads) in cases {
         let flag = Arc::new(AtomicBool::new(false));
-        let setter = {
-            let flag = Arc::clone(&flag);
-            thread::spawn(move || {
-                thread::sleep(Duration::from_millis(200));
-                flag.store(true, Ordering::Relaxed);
-            })
-        };
-        let elapsed = timed(name, &problem, SolveOptions::default().cancel(flag));
-        setter.join().unwrap();
-        assert!(elapsed <= Duration::from_millis(200 + 400), "{name} took {elapsed:?} after a cancel at 200 ms");
+        let cost = run(name, &problem, SolveOptions::default().cancel(Arc::clone(&flag)), after, Some(flag));
+        check(name, &cost, after, threads);
     }
 }
