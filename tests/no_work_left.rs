@@ -2,23 +2,21 @@
 //! cancelled — no thread of the solve is still running, and the threads it started are gone.
 //!
 //! Observed from outside through `/proc/self/task` (Linux): the number of the process's
-//! threads, each thread's name and its scheduler state (`R` = running or runnable). The tests
-//! of this file run one at a time, so the only running thread should be the test's own.
+//! threads, each thread's name and its scheduler state (`R` = running or runnable). The file
+//! is one test that runs its cases in turn: the test harness starts no other thread meanwhile,
+//! and the only running thread should be the test's own.
 
 #![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use dagplan::generate::Generator;
 use dagplan::solver::solver_by_name;
 use dagplan::{Dp, Problem, Scheduler, Solution, SolveOptions, Status};
-
-/// One test at a time: each counts the process's threads.
-static SERIAL: Mutex<()> = Mutex::new(());
 
 /// A thread of this process: its id, name and scheduler state.
 struct Task {
@@ -66,9 +64,10 @@ fn assert_settles(what: &str, baseline: usize) {
         }
         assert!(
             started.elapsed() < Duration::from_secs(5),
-            "{what}: 5 s after the solve returned, {} threads (baseline {baseline}); running: {:?}",
+            "{what}: 5 s after the solve returned, {} threads (baseline {baseline}); running: {:?}; all: {:?}",
             all.len(),
-            busy.iter().map(|t| format!("{} ({})", t.name, t.id)).collect::<Vec<_>>()
+            busy.iter().map(|t| format!("{} ({})", t.name, t.id)).collect::<Vec<_>>(),
+            all.iter().map(|t| format!("{} ({}, {})", t.name, t.id, t.state)).collect::<Vec<_>>()
         );
         thread::sleep(Duration::from_millis(10));
     }
@@ -162,9 +161,7 @@ mod ilp {
 
     /// Without a time limit, a cancelled HiGHS used to run on in the background until it
     /// finished; now it is interrupted, and `ilp` returns only once its thread has ended.
-    #[test]
-    fn a_cancelled_ilp_solve_leaves_no_thread_running() {
-        let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    pub(super) fn a_cancelled_ilp_solve_leaves_no_thread_running() {
         let problem = hard_for_highs();
         let baseline = thread_baseline();
         let flag = Arc::new(AtomicBool::new(false));
@@ -183,9 +180,7 @@ mod ilp {
         assert_settles("ilp after a cancel", baseline);
     }
 
-    #[test]
-    fn an_ilp_solve_out_of_time_leaves_no_thread_running() {
-        let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    pub(super) fn an_ilp_solve_out_of_time_leaves_no_thread_running() {
         let problem = hard_for_highs();
         let baseline = thread_baseline();
         let options = SolveOptions::default().threads(2).time_limit(Duration::from_secs(3));
@@ -195,9 +190,7 @@ mod ilp {
     }
 }
 
-#[test]
 fn a_cancelled_dp_solve_leaves_no_thread_running() {
-    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let problem = hard_rcpsp();
     let baseline = thread_baseline();
     let flag = Arc::new(AtomicBool::new(false));
@@ -207,9 +200,7 @@ fn a_cancelled_dp_solve_leaves_no_thread_running() {
     assert_settles("dp after a cancel", baseline);
 }
 
-#[test]
 fn greedy_leaves_no_thread_running() {
-    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let problem = large_cluster();
     let greedy = |options: &SolveOptions| solver_by_name("greedy", options).unwrap();
     for threads in [0, 2] {
@@ -224,4 +215,15 @@ fn greedy_leaves_no_thread_running() {
         cancel_when(greedy(&options), &problem, &flag, || true, Duration::from_millis(200));
         assert_settles(&format!("greedy with {threads} threads after a cancel"), baseline);
     }
+}
+
+#[test]
+fn no_solver_leaves_work_running() {
+    #[cfg(feature = "ilp")]
+    {
+        ilp::a_cancelled_ilp_solve_leaves_no_thread_running();
+        ilp::an_ilp_solve_out_of_time_leaves_no_thread_running();
+    }
+    a_cancelled_dp_solve_leaves_no_thread_running();
+    greedy_leaves_no_thread_running();
 }
