@@ -9,9 +9,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use dagplan::Scheduler;
-use dagplan::generate::Generator;
-use dagplan::solver::greedy::{Greedy, Policy, Rule, Scheme};
+use dagplan::{Generator, Greedy, Policy, Rule, Scheduler, Scheme};
 
 fn instance(tasks: usize) -> dagplan::Problem {
     let generator = Generator::large_cluster(tasks);
@@ -24,7 +22,7 @@ fn instance(tasks: usize) -> dagplan::Problem {
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("greedy-pass");
     group.sample_size(10);
-    let single = Greedy::single(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial);
+    let single = Greedy::default().single(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial);
     for tasks in [1_000, 10_000, 100_000] {
         let problem = instance(tasks);
         let check = single.schedule(&problem).map(|s| s.schedule.verify(&problem).is_ok());

@@ -21,9 +21,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use dagplan::generate::Generator;
-use dagplan::solver::{Scheduler, SolveOptions, solver_by_name, solver_names};
-use dagplan::{Problem, example};
+use dagplan::{Generator, Problem, Scheduler, SolveOptions, example, solver_by_name, solver_names};
 
 type Solver = Box<dyn Scheduler + Send + Sync>;
 
@@ -33,10 +31,12 @@ fn options() -> SolveOptions {
 
 /// The solver registered as `name`, or `critical-path` with a printed note.
 fn solver_or_fallback(name: &str) -> Option<Solver> {
-    solver_by_name(name, &options()).or_else(|| {
-        eprintln!("note: solver `{name}` is not registered; benchmarking `critical-path` in its place");
-        solver_by_name("critical-path", &options())
-    })
+    solver_by_name(name, &options())
+        .or_else(|e| {
+            eprintln!("note: {e}; benchmarking `critical-path` in its place");
+            solver_by_name("critical-path", &options())
+        })
+        .ok()
 }
 
 /// Solves each problem once and verifies the schedules; false (with a message) on any failure.
@@ -45,7 +45,7 @@ fn verified(solver: &dyn Scheduler, problems: &[Problem]) -> bool {
         Ok(solution) => match solution.schedule.verify(p) {
             Ok(()) => true,
             Err(v) => {
-                eprintln!("error: {}'s schedule failed verification: {v:?}", solver.name());
+                eprintln!("error: {}'s schedule failed verification: {v}", solver.name());
                 false
             }
         },
@@ -63,10 +63,13 @@ fn solve_all(solver: &dyn Scheduler, problems: &[Problem]) {
 }
 
 fn five_tasks(c: &mut Criterion) {
-    let problems = [example::five_tasks()];
+    let problems = match example::five_tasks() {
+        Ok(problem) => [problem],
+        Err(e) => unreachable!("the embedded example is valid: {e}"),
+    };
     let mut group = c.benchmark_group("five-tasks");
-    for &name in solver_names() {
-        let Some(solver) = solver_by_name(name, &options()) else { continue };
+    for name in solver_names() {
+        let Ok(solver) = solver_by_name(name, &options()) else { continue };
         assert!(verified(solver.as_ref(), &problems), "{name} failed on the five-task example");
         group.bench_function(name, |b| b.iter(|| solve_all(solver.as_ref(), &problems)));
     }

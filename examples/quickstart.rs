@@ -6,9 +6,7 @@
 use std::process::ExitCode;
 
 use dagplan::example::documented_deployment;
-use dagplan::render::text_gantt;
-use dagplan::solver::all_solvers;
-use dagplan::{Problem, Solution};
+use dagplan::{Problem, Solution, all_solvers, text_gantt};
 
 fn main() -> ExitCode {
     let path =
@@ -39,7 +37,7 @@ fn main() -> ExitCode {
                     solver.name(),
                     solution.makespan(),
                     solution.lower_bound,
-                    format!("{:?}", solution.status),
+                    solution.status.to_string(),
                     solution.stats.elapsed.as_secs_f64() * 1e3,
                     if verified { "" } else { "  NOT VERIFIED" }
                 );
@@ -65,16 +63,17 @@ fn check_documented_deployment(problem: &Problem) -> bool {
     if problem.task_id("v1").is_none() {
         return true; // another file was given
     }
-    let plan = documented_deployment(problem);
-    match plan.verify(problem) {
-        Ok(()) => {
+    let checked = documented_deployment(problem).map_err(|e| e.to_string()).and_then(|plan| {
+        plan.verify(problem).map_err(|e| e.to_string())?;
+        Ok(plan)
+    });
+    match checked {
+        Ok(plan) => {
             println!("Documented deployment v1→n1, v2→n2, v3→n3, v4→n2, v5→n1: verified, makespan {}", plan.makespan());
             plan.makespan() == 70
         }
-        Err(violations) => {
-            for v in violations {
-                println!("documented deployment: {v}");
-            }
+        Err(e) => {
+            println!("documented deployment: {e}");
             false
         }
     }

@@ -11,8 +11,8 @@
 
 use std::time::Instant;
 
-use dagplan::generate::Generator;
-use dagplan::solver::greedy::{Greedy, Policy, Rule, Scheme};
+use dagplan::Generator;
+use dagplan::{Greedy, Policy, Rule, Scheme};
 use dagplan::{Replan, Scheduler};
 
 /// CPU seconds (user + system) of this process so far, from `/proc/self/stat`: on a busy
@@ -66,7 +66,7 @@ fn run(tasks: usize) -> Result<(), Box<dyn std::error::Error>> {
             p.task_count(),
             p.fixed_tasks().count(),
         );
-        let one_pass = || Greedy::single(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial);
+        let one_pass = || Greedy::default().single(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial);
         for (label, solver, replanning) in [
             ("greedy portfolio", Greedy::default(), &replanning),
             ("greedy one pass", one_pass(), &replanning),

@@ -12,9 +12,7 @@
 use std::process::Command;
 use std::time::Instant;
 
-use dagplan::generate::Generator;
-use dagplan::solver::greedy::{Greedy, Policy, Rule, Scheme};
-use dagplan::{Problem, Scheduler};
+use dagplan::{Generator, Greedy, Policy, Problem, Rule, Scheduler, Scheme};
 
 fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -42,7 +40,8 @@ fn run(tasks: usize) -> Result<(), Box<dyn std::error::Error>> {
     let build_time = built.elapsed();
     let started = Instant::now();
     let cpu_before = cpu_seconds().unwrap_or(f64::NAN);
-    let solution = Greedy::single(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial).schedule(&problem)?;
+    let solution =
+        Greedy::default().single(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial).schedule(&problem)?;
     let elapsed = started.elapsed();
     let cpu = cpu_seconds().unwrap_or(f64::NAN) - cpu_before;
     let peak = peak_memory_mib().unwrap_or(f64::NAN);

@@ -1,22 +1,24 @@
-//! Lower bounds on the makespan: no schedule of the problem can finish earlier.
-//!
-//! * **Critical path**: the longest dependency chain with every task at its shortest
-//!   duration over the nodes it can run on and a transfer delay only where the two tasks
-//!   share no node ([`crate::Cpm`]). O(tasks + dependencies).
-//! * **Resource energy**, per dimension: a task occupies `duration × demand` of "energy"
-//!   (at least its smallest value over its nodes), and the cluster supplies at most the total
-//!   capacity per tick, so the makespan is at least `⌈Σ energy / Σ capacity⌉`. A task pinned
-//!   to a single node must spend its energy on that node: per node,
-//!   `min head + ⌈pinned energy / capacity⌉ + min tail` over the pinned tasks (the
-//!   one-machine bound of job shops, with heads and tails from the critical path).
-//!   O(tasks · nodes-per-task · dimensions).
-//!
-//! [`LowerBounds::compute`] returns each and their maximum ([`LowerBounds::best`]).
+//! Lower bounds on the makespan ([`LowerBounds`], whose docs hold the bounds and their cost).
 
 use crate::graph::Cpm;
 use crate::model::{PerNode, Problem, Time};
 
-/// The lower bounds of a problem (see the [module docs](self)).
+/// The lower bounds of a problem.
+///
+/// Lower bounds on the makespan: no schedule of the problem can finish earlier.
+///
+/// * **Critical path**: the longest dependency chain with every task at its shortest
+///   duration over the nodes it can run on and a transfer delay only where the two tasks
+///   share no node ([`crate::Cpm`]). O(tasks + dependencies).
+/// * **Resource energy**, per dimension: a task occupies `duration × demand` of "energy"
+///   (at least its smallest value over its nodes), and the cluster supplies at most the total
+///   capacity per tick, so the makespan is at least `⌈Σ energy / Σ capacity⌉`. A task pinned
+///   to a single node must spend its energy on that node: per node,
+///   `min head + ⌈pinned energy / capacity⌉ + min tail` over the pinned tasks (the
+///   one-machine bound of job shops, with heads and tails from the critical path).
+///   O(tasks · nodes-per-task · dimensions).
+///
+/// [`LowerBounds::compute`] returns each and their maximum ([`LowerBounds::best`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LowerBounds {
     /// The critical path length.

@@ -1,13 +1,5 @@
-//! The dependency DAG: longest paths and the critical path method (CPM).
-//!
-//! All passes walk [`Problem::topological_order`] forwards or backwards: O(tasks +
-//! dependencies) time and O(tasks) memory, with no recursion.
-//!
-//! The analysis runs on the problem's *relaxation*: each task at its shortest duration over
-//! the nodes it can run on, and a transfer delay counted only when it is unavoidable (the two
-//! tasks share no node they can both run on). Every schedule is therefore at least as long as
-//! the CPM length, which makes it a lower bound ([`crate::bounds`]). Reference: Kelley and
-//! Walker, "Critical-path planning and scheduling" (1959).
+//! The dependency DAG: longest paths and the critical path method ([`Cpm`], whose docs hold
+//! the method).
 
 use crate::model::{Edge, PerTask, Problem, TaskId, Time};
 
@@ -41,17 +33,6 @@ pub fn longest_path_to_end(
     tails(problem, duration, delay).values().to_vec()
 }
 
-/// For each task, the longest path from the start of the DAG to its start ("head"), no
-/// earlier than the time rules allow the task ([`Problem::not_before`]: its release date,
-/// `now`, or its fixed start).
-pub fn longest_path_from_start(
-    problem: &Problem,
-    duration: impl Fn(TaskId) -> Time,
-    delay: impl Fn(TaskId, Edge) -> Time,
-) -> Vec<Time> {
-    heads(problem, duration, delay).values().to_vec()
-}
-
 /// [`longest_path_to_end`] as a table.
 fn tails(problem: &Problem, duration: impl Fn(TaskId) -> Time, delay: impl Fn(TaskId, Edge) -> Time) -> PerTask<Time> {
     let mut tail: PerTask<Time> = PerTask::tasks(problem, |_| 0);
@@ -63,7 +44,9 @@ fn tails(problem: &Problem, duration: impl Fn(TaskId) -> Time, delay: impl Fn(Ta
     tail
 }
 
-/// [`longest_path_from_start`] as a table.
+/// For each task, the longest path from the start of the DAG to its start ("head"), no
+/// earlier than the time rules allow the task ([`Problem::not_before`]: its release date,
+/// `now`, or its fixed start).
 fn heads(problem: &Problem, duration: impl Fn(TaskId) -> Time, delay: impl Fn(TaskId, Edge) -> Time) -> PerTask<Time> {
     let mut head: PerTask<Time> = PerTask::tasks(problem, |_| 0);
     // Topological order: every predecessor's head is final when it is read.
@@ -82,15 +65,6 @@ fn heads(problem: &Problem, duration: impl Fn(TaskId) -> Time, delay: impl Fn(Ta
 /// (`Time::MAX` when no deadline constrains it; a fixed task's finish counts as a deadline):
 /// the deadline pass of CPM, backwards over the DAG with the same durations and delays as
 /// the heads.
-pub fn latest_finish_by_deadlines(
-    problem: &Problem,
-    duration: impl Fn(TaskId) -> Time,
-    delay: impl Fn(TaskId, Edge) -> Time,
-) -> Vec<Time> {
-    dues(problem, duration, delay).values().to_vec()
-}
-
-/// [`latest_finish_by_deadlines`] as a table.
 fn dues(problem: &Problem, duration: impl Fn(TaskId) -> Time, delay: impl Fn(TaskId, Edge) -> Time) -> PerTask<Time> {
     let mut due: PerTask<Time> = PerTask::tasks(problem, |_| Time::MAX);
     if !problem.has_deadlines() && !problem.has_fixed_tasks() {
@@ -110,8 +84,8 @@ fn dues(problem: &Problem, duration: impl Fn(TaskId) -> Time, delay: impl Fn(Tas
     due
 }
 
-/// Critical path analysis of a problem's relaxation (see the [module docs](self)): the one
-/// source of heads and tails for the bounds and the exact solvers.
+/// Critical path analysis of a problem's relaxation (the critical path method,
+/// CPM): the one source of heads and tails for the bounds and the exact solvers.
 ///
 /// Each task runs at its shortest duration over the nodes it can run on, and a transfer delay
 /// counts only when it is unavoidable ([`unavoidable_delay`]). The *head* of a task is its
@@ -119,14 +93,24 @@ fn dues(problem: &Problem, duration: impl Fn(TaskId) -> Time, delay: impl Fn(Tas
 /// duration included; the latest times are measured back from a deadline, the critical path
 /// length unless a longer one is given ([`Cpm::with_deadline`]).
 ///
+/// All passes walk [`Problem::topological_order`] forwards or backwards: O(tasks +
+/// dependencies) time and O(tasks) memory, with no recursion.
+///
+/// The analysis runs on the problem's *relaxation*: each task at its shortest duration over
+/// the nodes it can run on, and a transfer delay counted only when it is unavoidable (the two
+/// tasks share no node they can both run on). Every schedule is therefore at least as long as
+/// the CPM length, which makes it a lower bound ([`LowerBounds`](crate::LowerBounds)).
+/// Reference: Kelley and Walker, "Critical-path planning and scheduling" (1959).
+///
 /// ```
-/// let problem = dagplan::example::five_tasks();
+/// let problem = dagplan::example::five_tasks()?;
 /// let cpm = dagplan::Cpm::analyze(&problem);
 /// assert_eq!(cpm.length(), 70);
 /// let path: Vec<&str> = cpm.critical_path().iter().map(|&t| problem.task_name(t)).collect();
 /// assert_eq!(path, ["v1", "v3", "v4", "v5"]);
 /// let v4 = problem.task_id("v4").unwrap();
 /// assert_eq!((cpm.earliest_start(v4), cpm.tail(v4), cpm.after(v4)), (40, 30, 10));
+/// # Ok::<(), dagplan::io::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cpm {
@@ -305,7 +289,7 @@ mod tests {
             let delay = |from: TaskId, e: Edge| unavoidable_delay(&problem, from, e);
             // The passes every solver used to run on its own, now read from the one `Cpm`.
             let tail = longest_path_to_end(&problem, |t| problem.min_duration(t), delay);
-            let head = longest_path_from_start(&problem, |t| problem.min_duration(t), delay);
+            let head = heads(&problem, |t| problem.min_duration(t), delay).values().to_vec();
             for t in problem.tasks() {
                 let d = problem.min_duration(t);
                 assert_eq!((cpm.tail(t), cpm.earliest_start(t)), (tail[t.index()], head[t.index()]));

@@ -8,8 +8,8 @@
 //!
 //! ## The story in one example
 //!
-//! The reference case: five tasks on three nodes (see [`example`]). Every solver finds a
-//! makespan of 70, and the critical path proves no plan is shorter.
+//! The reference case ([`example`]): five tasks on three nodes. Every solver finds a makespan
+//! of 70, and the critical path v1 → v3 → v4 → v5 proves that no plan is shorter.
 //!
 //! ```
 //! use dagplan::{CriticalPath, Scheduler, Status};
@@ -29,75 +29,117 @@
 //!   ]
 //! }"#)?;
 //!
-//! let solution = CriticalPath.schedule(&problem)?;
+//! let solution = CriticalPath::default().schedule(&problem)?;
 //! assert_eq!(solution.makespan(), 70);
-//! assert_eq!(solution.lower_bound, 70);
+//! assert_eq!(solution.lower_bound, 70); // proven: no schedule is shorter
 //! assert_eq!(solution.status, Status::Optimal);
-//! assert!(solution.schedule.verify(&problem).is_ok());
+//! solution.schedule.verify(&problem)?; // the independent checker
+//! println!("{}", dagplan::text_gantt(&problem, &solution.schedule, 40));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! ## The pieces, in the order data flows
+//! ## 1. The model
 //!
-//! 1. **Model** ([`model`]): a [`ProblemSpec`] (the JSON wire format, also a Rust builder)
-//!    is validated once into a [`Problem`]: acyclic, every name resolved, every task fitting
-//!    some node, no overflow. Errors are [`ModelError`] values naming the offending items
-//!    (a cycle lists the whole cycle). Readers for files are in [`io`].
-//! 2. **Analysis**: [`Cpm`] (critical path method: earliest/latest times, slack, one
-//!    critical path) and [`bounds`] (critical-path, resource-energy and pinned-node lower
-//!    bounds).
-//! 3. **Solvers** ([`solver`]), all behind the one [`Scheduler`] trait. Each returns a
-//!    [`Solution`]: the schedule, a proven lower bound, a [`Status`] that says `Optimal` only
-//!    when the makespan meets the bound, and [`Stats`].
-//! 4. **Verification**: [`Schedule::verify`] checks every rule independently of every solver.
-//! 5. **Rendering**: [`render::text_gantt`]; schedules read and write JSON.
+//! A [`ProblemSpec`] (the JSON wire format, and also a Rust builder: [`NodeSpec`],
+//! [`TaskSpec`], [`DependencySpec`]) is validated once into a [`Problem`]: acyclic, every
+//! name resolved, every task fitting some eligible node, no overflow. Errors are
+//! [`ModelError`] values naming the offending items (a cycle lists the whole cycle). Inside a
+//! problem, tasks and nodes are dense ids ([`TaskId`], [`NodeId`]); dependencies are
+//! [`Edge`]s with an optional transfer delay, paid only across nodes. The readers in [`io`]
+//! turn files (JSON, PSPLIB, Patterson, job shops) into problems, with errors naming file,
+//! line and column.
 //!
-//! [`generate::Generator`] (seeded random instances) is the building block for experiments.
+//! Times, durations, capacities and demands are `u64` integers ([`Time`]) in your own units
+//! (ticks, millicores, MiB).
 //!
-//! ## Solvers
+//! Live clusters add time rules ([`TaskSpec`] and [`NodeSpec`] setters, or the JSON fields
+//! `now`, `release`, `deadline`, `fixed`, `unavailable`): a plan start, release dates,
+//! deadlines, tasks fixed where and when they already run ([`Fixed`]), and node downtime
+//! ([`Window`]). Every solver and the verifier honour them; [`Replan`] re-plans a running
+//! workflow after events (a task finished, a node lost) with a warm start.
+//!
+//! ## 2. The solvers
+//!
+//! Every solver implements [`Scheduler`] and is built the same way: `X::new(options)` with
+//! [`SolveOptions`] (time limit, seed, threads, a cancellation flag), or `X::default()`, then
+//! its own chained setters; a setter whose value can be wrong returns
+//! `Result<Self, `[`OptionError`]`>`. Each solver's page holds its algorithm, complexity,
+//! sources, guarantee, the options it honours and the counters it reports.
 //!
 //! | name | type | guarantee | time |
 //! |---|---|---|---|
-//! | `topological` | [`Topological`] | heuristic baseline | O(n log n + e + n·m·s) |
-//! | `critical-path` | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
+//! | `topological` | [`Topological`] | heuristic baseline | O(n log n + e·m + n·m·s) |
+//! | `critical-path` | [`CriticalPath`] | heuristic | O(n log n + e·m + n·m·s) |
 //! | `greedy` | [`Greedy`] | heuristic portfolio, anytime | O(n log n + e + n·c·(p + log k + s)) per pass |
-//! | `search` | [`Search`](solver::Search) | heuristic, anytime (time limit, schedule budget); never worse than `greedy` | per genetic child or tabu iteration: a few list passes or one O(n + e) re-timing |
-//! | `dp` | [`Dp`] | exact; anytime (time, state limits) | exponential in the worst case |
-//! | `ilp` | `Ilp` (feature `ilp`) | exact with HiGHS's proof; anytime | a MIP: exponential in the worst case |
+//! | `search` | [`Search`] | heuristic, anytime (time limit, schedule budget); never worse than `greedy` | per genetic child or tabu iteration: a few list passes or one O(n + e) re-timing |
+//! | `dp` | [`Dp`] | exact; anytime (time, state limits) | exponential in the DAG's width |
+//! | `ilp` | `Ilp` (feature `ilp`) | exact with HiGHS's proof; anytime (time, gap) | a MIP: exponential in the worst case |
 //!
-//! By name: [`solver::solver_by_name`]; all of them: [`solver::all_solvers`].
+//! (n tasks, e dependencies, m candidate nodes per task, s timeline steps per placement, c
+//! candidates and p predecessors per task, k breakpoints per timeline.)
 //!
-//! (n tasks, e dependencies, m candidate nodes per task, s timeline steps per placement.)
+//! By name, as on command lines: [`solver_by_name`] (an unknown name is an
+//! [`UnknownSolver`] error listing the known ones), [`solver_names`]; ready-made sets:
+//! [`all_solvers`], [`heuristic_solvers`]. A solver fails only with a [`SolveError`]: the
+//! instance is too large for it, its backend failed, or an internal bug.
 //!
-//! ## Units and limits
+//! ## 3. Bounds and status
 //!
-//! Times, durations, capacities and demands are `u64` integers in your own units (ticks,
-//! millicores, MiB). Validation rejects inputs whose durations and delays could overflow a
-//! finish time. No code path recurses over the input's depth, and ties are broken by id, never
-//! by hash order, so the same input always gives the same plan.
+//! A [`Solution`] holds the schedule, a proven [`lower_bound`](Solution::lower_bound) (the
+//! best of the crate's [`lower_bound`] and the solver's own proof), a [`Status`] that says
+//! `Optimal` only when the makespan meets that bound, the relative [`gap`](Solution::gap),
+//! and [`Stats`] (wall time and counters). The bounds on their own: [`LowerBounds`]
+//! (critical path, resource energy, one-machine bound of pinned tasks) and [`Cpm`] (critical
+//! path method: earliest and latest times, slack, a critical path).
+//!
+//! ## 4. Verification and output
+//!
+//! [`Schedule::verify`] checks every rule independently of every solver and returns a
+//! [`VerifyError`] listing every [`Violation`]. Schedules read and write JSON
+//! ([`Schedule::to_json`], [`Schedule::from_json`]); [`text_gantt`] draws one.
+//!
+//! ## 5. Features
+//!
+//! `ilp` (default): the [`Ilp`] solver on HiGHS, compiled from source (needs cmake, a C++
+//! compiler and libclang). Without it (`default-features = false`) the crate is pure Rust.
+//!
+//! ## 6. Big and hostile input
+//!
+//! No code path recurses over the input's depth (a 100,000-task chain is solved in the test
+//! suite); validation rejects durations and delays whose sums could overflow; no input makes
+//! the library panic (readers and solvers are fuzzed); ties are broken by id, never by hash
+//! order, so the same input, options and seed give the same plan. The list schedulers plan a
+//! million tasks on a thousand nodes in about two seconds; the exact solvers honour the time
+//! limit and the cancellation flag and then return their best schedule with its bound.
+//!
+//! ## Experiments
+//!
+//! [`Generator`] makes seeded random instances of any size and shape, [`SplitMix64`] is the
+//! seeded random-number generator it and the randomised solvers use, and [`example`] holds
+//! the reference case. The research command line and benchmark harness live in the separate
+//! `dagplan-cli` package of this repository.
 
 // The only exception is HiGHS's interrupt callback (`solver/ilp/interrupt.rs`).
 #![deny(unsafe_code)]
 
-pub mod bounds;
+mod bounds;
 pub mod example;
-pub mod generate;
-pub mod graph;
-pub mod harness;
+mod generate;
+mod graph;
 pub mod io;
-pub mod model;
-
-pub mod render;
-pub mod replan;
-pub mod result;
-pub mod rng;
-pub mod schedule;
+mod model;
+mod render;
+mod replan;
+mod result;
+mod rng;
+mod schedule;
 #[cfg(feature = "schema")]
 pub mod schema;
-pub mod solver;
-pub mod verify;
+mod solver;
+mod verify;
 
 pub use bounds::{LowerBounds, deadline_conflict, lower_bound};
+pub use generate::Generator;
 pub use graph::Cpm;
 pub use model::{
     DelayedDependency, DependencySpec, Edge, Fixed, FixedLoad, FixedSpec, ModelError, NodeGap, NodeId, NodeSpec,
@@ -106,13 +148,16 @@ pub use model::{
 pub use render::{RenderError, SvgOptions, html_report, mermaid_gantt, svg_gantt, text_gantt};
 pub use replan::{Event, Replan, ReplanError, Replanned, Replanning};
 pub use result::{OptionsSpec, RESULT_VERSION, ResultDocument, ResultError, StatsSpec};
+pub use rng::SplitMix64;
 pub use schedule::{Assignment, AssignmentSpec, Schedule, ScheduleError, ScheduleSpec};
 #[cfg(feature = "ilp")]
 pub use solver::Ilp;
 pub use solver::{
-    CriticalPath, Dp, Greedy, MissedDeadline, Scheduler, Solution, SolveError, SolveOptions, Stats, Status, Topological,
+    ALL_SOLVERS_SEARCH_BUDGET, Combination, CriticalPath, Dp, Greedy, MissedDeadline, OptionError, Policy, Rule,
+    Scheduler, Scheme, Search, Solution, SolveError, SolveOptions, Stats, Status, Topological, UnknownSolver,
+    all_solvers, heuristic_solvers, solver_by_name, solver_names,
 };
-pub use verify::Violation;
+pub use verify::{VerifyError, Violation};
 
 /// The README's Rust examples, run as doc tests so they stay true.
 #[doc = include_str!("../README.md")]

@@ -545,8 +545,8 @@ mod tests {
 
     #[test]
     fn nothing_changed_keeps_the_plan() {
-        let problem = five_tasks();
-        let plan = documented_deployment(&problem);
+        let problem = five_tasks().unwrap();
+        let plan = documented_deployment(&problem).unwrap();
         let replanning = Replan::at(15).problem(&problem, &plan).unwrap();
         let p = &replanning.problem;
         // v1 finished at 10 and drops out; v2 and v3 run since 10 and are fixed.

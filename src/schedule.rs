@@ -1,13 +1,12 @@
 //! A schedule: for every task, the node it runs on and its start and finish times.
 //!
-//! [`Schedule::verify`] checks a schedule against its problem independently of every solver
-//! (see [`crate::verify`]). Schedules read and write the JSON of the design notes:
+//! [`Schedule::verify`] (in `verify.rs`, which depends on this file and not the other way)
+//! checks a schedule against its problem independently of every solver. Schedules read and write the JSON of the design notes:
 //! `{"makespan": 70, "assignments": [{"task": "v1", "node": "n1", "start": 0, "finish": 10}]}`.
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{NodeId, Problem, TaskId, Time};
-use crate::verify::{Violation, verify};
 
 /// One task placed on one node over `[start, finish)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,11 +100,6 @@ impl Schedule {
             Some(a) if a.task == task => Some(a),
             _ => self.assignments.iter().find(|a| a.task == task),
         }
-    }
-
-    /// Checks every rule of the problem; `Err` lists every violation found.
-    pub fn verify(&self, problem: &Problem) -> Result<(), Vec<Violation>> {
-        verify(problem, self)
     }
 
     /// The schedule in its wire format, with task and node names.

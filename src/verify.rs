@@ -1,4 +1,5 @@
-//! The independent checker: does a schedule obey every rule of its problem?
+//! The independent checker, [`Schedule::verify`]: does a schedule obey every rule of its
+//! problem? (This file depends on `schedule.rs`, never the other way.)
 //!
 //! Written apart from every solver and sharing no code with them beyond the problem's
 //! accessors, so a solver bug cannot hide behind a checker bug. Rules checked:
@@ -213,8 +214,55 @@ impl fmt::Display for Violation {
     }
 }
 
+/// A schedule that breaks rules of its problem: every violation found, displayed one per
+/// line after a count.
+///
+/// ```
+/// use dagplan::Schedule;
+/// let problem = dagplan::example::five_tasks()?;
+/// let error = Schedule::default().verify(&problem).unwrap_err();
+/// assert_eq!(error.violations.len(), 5);
+/// assert!(error.to_string().starts_with("the schedule breaks 5 rules:\n  task `v1` is not scheduled\n"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyError {
+    /// Every violation found (never empty), in the order of the rules above.
+    pub violations: Vec<Violation>,
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.violations.len();
+        write!(f, "the schedule breaks {n} rule{}:", if n == 1 { "" } else { "s" })?;
+        for v in &self.violations {
+            write!(f, "\n  {v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+impl Schedule {
+    /// Checks every rule of the problem independently of every solver (the rules are listed
+    /// in [`Violation`]'s variants); `Err` lists every violation found.
+    ///
+    /// Rules: every task assigned exactly once to a node that exists; the node eligible and
+    /// large enough; `finish = start + duration` there; every dependency holds
+    /// (`start(b) >= finish(a)`, plus the transfer delay across nodes); at every instant and
+    /// in every dimension the tasks running on a node use at most its capacity, intervals
+    /// being half-open `[start, finish)`; the time rules (fixed tasks where and when fixed,
+    /// no start before a release date or the plan's start, no finish after a deadline, no
+    /// run during a node's downtime). O(n log n + dependencies) for n assignments, in `u128`
+    /// arithmetic, so any `u64` schedule is checked without overflow.
+    pub fn verify(&self, problem: &Problem) -> Result<(), VerifyError> {
+        check(problem, self).map_err(|violations| VerifyError { violations })
+    }
+}
+
 /// Checks `schedule` against `problem`; `Err` holds every violation found.
-pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<Violation>> {
+fn check(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<Violation>> {
     let mut violations = Vec::new();
     let name = |t: TaskId| problem.task_name(t).to_owned();
     let node_name = |n: NodeId| problem.node_name(n).to_owned();

@@ -17,8 +17,7 @@ mod common;
 use std::path::Path;
 
 use dagplan::io::{Format, ParseError, Source, parse_problem, read_json_str, read_problem};
-use dagplan::solver::{all_solvers, heuristic_solvers};
-use dagplan::{FixedLoad, ModelError, NodeGap, Problem, ProblemSpec, Shortfall};
+use dagplan::{FixedLoad, ModelError, NodeGap, Problem, ProblemSpec, Shortfall, all_solvers, heuristic_solvers};
 
 /// One row of every table: the case, the input, what reading it must give, and words the
 /// error message must contain (the offending items and numbers).

@@ -7,8 +7,7 @@
 
 use std::path::Path;
 
-use dagplan::Status;
-use dagplan::solver::all_solvers;
+use dagplan::{Status, all_solvers};
 
 /// Solvers that must reach the optimum on these small cases.
 const EXACT: &[&str] = &["dp", "ilp"];

@@ -5,10 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use dagplan::generate::Generator;
-use dagplan::solver::heuristic_schedule;
 use dagplan::{
-    CriticalPath, Dp, NodeId, Problem, Scheduler, Solution, SolveOptions, Status, TaskId, Time, Topological,
+    CriticalPath, Dp, Generator, Greedy, NodeId, Problem, Scheduler, Solution, SolveOptions, Status, TaskId, Time,
+    Topological,
 };
 use proptest::prelude::*;
 
@@ -159,7 +158,7 @@ fn best_assignment(problem: &Problem, order: &[TaskId]) -> Time {
 
 #[test]
 fn five_tasks_proven_70() {
-    let problem = dagplan::example::five_tasks();
+    let problem = dagplan::example::five_tasks().unwrap();
     let dp = checked(&problem, Dp::default().schedule(&problem).unwrap());
     assert_eq!((dp.makespan(), dp.status), (70, Status::Optimal));
     #[cfg(feature = "ilp")]
@@ -198,7 +197,7 @@ fn ilp_alone_finds_and_proves_the_optimum() {
     let mut improved = 0;
     for seed in 0..40 {
         let problem = small(seed, 8, 2, 2, 3);
-        let heuristic = heuristic_schedule(&problem, &SolveOptions::default()).unwrap().makespan();
+        let heuristic = Greedy::default().schedule(&problem).unwrap().makespan();
         let ilp = dagplan::Ilp::new(SolveOptions::default().threads(1)).dp_share(0.0).unwrap();
         let ilp = checked(&problem, ilp.schedule(&problem).unwrap());
         let dp = checked(&problem, Dp::default().schedule(&problem).unwrap());
@@ -245,10 +244,10 @@ proptest! {
         let problem = small(seed, tasks, nodes, resources, max_delay);
         let dp = checked(&problem, Dp::default().schedule(&problem).unwrap());
         prop_assert_eq!(dp.status, Status::Optimal);
-        for h in [&Topological as &dyn Scheduler, &CriticalPath] {
+        for h in [&Topological::default() as &dyn Scheduler, &CriticalPath::default()] {
             prop_assert!(h.schedule(&problem).unwrap().makespan() >= dp.makespan());
         }
-        prop_assert!(heuristic_schedule(&problem, &SolveOptions::default()).unwrap().makespan() >= dp.makespan());
+        prop_assert!(Greedy::default().schedule(&problem).unwrap().makespan() >= dp.makespan());
         #[cfg(feature = "ilp")]
         {
             let ilp = checked(&problem, dagplan::Ilp::new(SolveOptions::default().threads(1)).schedule(&problem).unwrap());
@@ -303,7 +302,7 @@ fn dp_honours_the_time_limit() {
     let clock = Instant::now();
     let s = checked(&problem, Dp::new(SolveOptions::default().time_limit(limit)).schedule(&problem).unwrap());
     assert!(clock.elapsed() < limit + Duration::from_secs(2), "took {:?}", clock.elapsed());
-    assert!(s.makespan() <= heuristic_schedule(&problem, &SolveOptions::default()).unwrap().makespan());
+    assert!(s.makespan() <= Greedy::default().schedule(&problem).unwrap().makespan());
 }
 
 /// The cap stops a search that needs more states (the heuristic schedule is not proven
@@ -338,7 +337,11 @@ fn ilp_refuses_oversized_models_and_writes_lp_files() {
     let problem = big();
     let err = dagplan::Ilp::default().max_columns(10).schedule(&problem).unwrap_err();
     assert!(matches!(err, dagplan::SolveError::TooLarge(_)), "{err}");
-    assert!(dagplan::Ilp::default().relative_gap(-1.0).is_err());
+    let e = dagplan::Ilp::default().relative_gap(-1.0).unwrap_err();
+    assert_eq!((e.option, e.value.as_str()), ("relative_gap", "-1"), "{e}");
+    assert!(dagplan::Ilp::default().relative_gap(f64::NAN).is_err());
+    let e = dagplan::Ilp::default().dp_share(1.0).unwrap_err();
+    assert_eq!(e.to_string(), "option `dp_share` = 1: must be in [0, 1)");
 
     let path = std::env::temp_dir().join(format!("dagplan-ilp-{}.lp", std::process::id()));
     for seed in 0..20 {

@@ -3,12 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
 use dagplan::example::five_tasks;
-use dagplan::solver::all_solvers;
-use dagplan::{Cpm, LowerBounds, Scheduler, Status};
+use dagplan::{Cpm, LowerBounds, Scheduler, Status, all_solvers};
 
 #[test]
 fn every_solver_reaches_70_proven_and_verified() {
-    let problem = five_tasks();
+    let problem = five_tasks().unwrap();
     for solver in all_solvers() {
         let solution = solver.schedule(&problem).unwrap();
         assert_eq!(solution.schedule.verify(&problem), Ok(()), "{}", solver.name());
@@ -21,7 +20,7 @@ fn every_solver_reaches_70_proven_and_verified() {
 
 #[test]
 fn the_bound_is_the_critical_path_v1_v3_v4_v5() {
-    let problem = five_tasks();
+    let problem = five_tasks().unwrap();
     let bounds = LowerBounds::compute(&problem);
     assert_eq!(bounds.critical_path, 70);
     assert_eq!(bounds.best(), 70);
@@ -38,8 +37,8 @@ fn the_bound_is_the_critical_path_v1_v3_v4_v5() {
 
 #[test]
 fn solutions_serialise_with_names() {
-    let problem = five_tasks();
-    let solution = dagplan::CriticalPath.schedule(&problem).unwrap();
+    let problem = five_tasks().unwrap();
+    let solution = dagplan::CriticalPath::default().schedule(&problem).unwrap();
     let json: serde_json::Value = serde_json::from_str(&solution.schedule.to_json(&problem)).unwrap();
     assert_eq!(json["makespan"], 70);
     assert_eq!(json["assignments"].as_array().unwrap().len(), 5);

@@ -5,14 +5,15 @@
 
 use std::time::Duration;
 
-use dagplan::generate::Generator;
-use dagplan::solver::greedy::{Combination, Greedy, Policy, Rule, Scheme};
-use dagplan::{NodeSpec, Problem, ProblemSpec, Schedule, Scheduler, SolveOptions, Status, TaskSpec, lower_bound};
+use dagplan::{
+    Combination, Generator, Greedy, NodeSpec, Policy, Problem, ProblemSpec, Rule, Schedule, Scheduler, Scheme,
+    SolveOptions, Status, TaskSpec, lower_bound,
+};
 use proptest::prelude::*;
 
 fn checked(problem: &Problem, schedule: &Schedule) {
     if let Err(v) = schedule.verify(problem) {
-        panic!("invalid schedule: {v:?}");
+        panic!("{v}");
     }
 }
 
@@ -27,7 +28,7 @@ fn start_of(problem: &Problem, schedule: &Schedule, task: &str) -> u64 {
 
 #[test]
 fn every_combination_reaches_70_on_the_five_task_example() {
-    let problem = dagplan::example::five_tasks();
+    let problem = dagplan::example::five_tasks().unwrap();
     for combination in Combination::all() {
         let schedule = combination.run(&problem, 3).unwrap();
         checked(&problem, &schedule);
@@ -184,22 +185,27 @@ fn same_seed_same_schedule_whatever_the_threads() {
         .generate()
         .unwrap();
     let run = |seed: u64, threads: usize| {
-        Greedy::default().options(SolveOptions::default().seed(seed).threads(threads)).schedule(&problem).unwrap()
+        Greedy::new(SolveOptions::default().seed(seed).threads(threads)).schedule(&problem).unwrap()
     };
     let a = run(5, 1);
     checked(&problem, &a.schedule);
     assert_eq!(a.schedule, run(5, 2).schedule);
     assert_eq!(a.schedule, run(5, 1).schedule);
-    let r = Greedy::single(Rule::Random, Policy::EarliestFinish, Scheme::Serial);
-    let with = |seed| r.clone().options(SolveOptions::default().seed(seed)).schedule(&problem).unwrap().schedule;
+    let with = |seed| {
+        let r = Greedy::new(SolveOptions::default().seed(seed)).single(
+            Rule::Random,
+            Policy::EarliestFinish,
+            Scheme::Serial,
+        );
+        r.schedule(&problem).unwrap().schedule
+    };
     assert_eq!(with(1), with(1));
 }
 
 #[test]
 fn a_zero_time_limit_still_returns_a_verified_schedule() {
     let problem = Generator { tasks: 200, nodes: 4, seed: 2, ..Default::default() }.generate().unwrap();
-    let solution =
-        Greedy::default().options(SolveOptions::default().time_limit(Duration::ZERO)).schedule(&problem).unwrap();
+    let solution = Greedy::new(SolveOptions::default().time_limit(Duration::ZERO)).schedule(&problem).unwrap();
     checked(&problem, &solution.schedule);
 }
 

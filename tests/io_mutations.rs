@@ -5,8 +5,8 @@
 
 #![allow(clippy::panic, clippy::indexing_slicing, reason = "test helpers fail loudly")]
 
+use dagplan::SplitMix64;
 use dagplan::io::{Format, ParseError, optimum, parse_problem};
-use dagplan::rng::SplitMix64;
 
 const SM: &str = "jobs (incl. supersource/sink ):  4
   - renewable                 :  2   R

@@ -17,9 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use dagplan::generate::Generator;
-use dagplan::solver::solver_by_name;
-use dagplan::{Problem, SolveOptions};
+use dagplan::{Generator, Problem, SolveOptions, solver_by_name};
 
 /// Timing tests run one at a time, so they do not slow each other down.
 static SERIAL: Mutex<()> = Mutex::new(());

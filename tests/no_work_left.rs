@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use dagplan::generate::Generator;
-use dagplan::solver::solver_by_name;
+use dagplan::Generator;
+use dagplan::solver_by_name;
 use dagplan::{Dp, Problem, Scheduler, Solution, SolveOptions, Status};
 
 /// A thread of this process: its id, name and scheduler state.

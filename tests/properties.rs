@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
-use dagplan::generate::Generator;
-use dagplan::solver::heuristic_solvers;
-use dagplan::{Cpm, Problem, Status, lower_bound};
+use dagplan::{Cpm, Generator, Problem, Status, heuristic_solvers, lower_bound};
 use proptest::prelude::*;
 
 /// Generator settings covering the full model: eligibility, per-node durations, delays, 1–4
@@ -102,8 +100,11 @@ proptest! {
 
 /// The depth of the DAG (tasks on its longest chain).
 fn depth(problem: &Problem) -> usize {
-    let levels = dagplan::graph::longest_path_to_end(problem, |_| 1, |_, _| 0);
-    levels.into_iter().max().unwrap_or(0) as usize
+    let mut level = vec![0usize; problem.task_count()];
+    for &t in problem.topological_order() {
+        level[t.index()] = 1 + problem.predecessors(t).iter().map(|e| level[e.task.index()]).max().unwrap_or(0);
+    }
+    level.into_iter().max().unwrap_or(0)
 }
 
 #[test]

@@ -8,8 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
-use dagplan::render::{SvgOptions, html_report, mermaid_gantt, svg_gantt};
 use dagplan::{Problem, ResultDocument, Schedule, SolveOptions};
+use dagplan::{SvgOptions, html_report, mermaid_gantt, svg_gantt};
 
 fn five_tasks() -> Problem {
     dagplan::io::read_json_str(dagplan::example::FIVE_TASKS_JSON).unwrap()
@@ -67,7 +67,7 @@ fn sorted_by_node(schedule: &Schedule) -> Vec<dagplan::Assignment> {
 #[test]
 fn the_five_task_plan_draws_with_every_option() {
     let problem = five_tasks();
-    let schedule = dagplan::example::documented_deployment(&problem);
+    let schedule = dagplan::example::documented_deployment(&problem).unwrap();
     let plain = SvgOptions::default();
     let full = SvgOptions::default().dependencies(true).resource("memory").lane_height(90).width(1200);
     let bare = SvgOptions::default().profiles(false).critical_path(false).width(400);
@@ -84,7 +84,7 @@ fn the_five_task_plan_draws_with_every_option() {
 
 #[test]
 fn generated_plans_of_every_shape_draw_and_list_every_task_once() {
-    use dagplan::generate::Generator;
+    use dagplan::Generator;
     let shapes = [
         Generator { tasks: 40, nodes: 3, seed: 1, ..Generator::default() },
         Generator {
@@ -100,7 +100,7 @@ fn generated_plans_of_every_shape_draw_and_list_every_task_once() {
     ];
     for (i, generator) in shapes.iter().enumerate() {
         let problem = generator.generate().unwrap();
-        for solver in dagplan::solver::heuristic_solvers() {
+        for solver in dagplan::heuristic_solvers() {
             let solution = solver.schedule(&problem).unwrap();
             assert!(solution.schedule.verify(&problem).is_ok());
             let options = SvgOptions::default().dependencies(true).lower_bound(solution.lower_bound);

@@ -11,7 +11,7 @@ use dagplan::{CriticalPath, Greedy, NodeSpec, Replan, Scheduler, Status, TaskSpe
 /// proven optimal.
 #[test]
 fn user_story_v3_runs_late_and_v4_node_goes_down() {
-    let problem = five_tasks();
+    let problem = five_tasks().unwrap();
     let plan = Greedy::default().schedule(&problem).unwrap();
     assert_eq!(plan.makespan(), 70);
     let v3 = plan.schedule.assignment(problem.task_id("v3").unwrap()).copied().unwrap();
@@ -26,7 +26,7 @@ fn user_story_v3_runs_late_and_v4_node_goes_down() {
         .unwrap();
     let p = &replanning.problem;
     assert_eq!(p.now(), 35);
-    let (greedy, critical_path, dp) = (Greedy::default(), CriticalPath, dagplan::Dp::default());
+    let (greedy, critical_path, dp) = (Greedy::default(), CriticalPath::default(), dagplan::Dp::default());
     #[cfg(feature = "ilp")]
     let ilp = Some(dagplan::Ilp::default());
     #[cfg(not(feature = "ilp"))]
@@ -58,12 +58,12 @@ fn user_story_v3_runs_late_and_v4_node_goes_down() {
 
 #[test]
 fn replanning_with_nothing_changed_is_no_worse() {
-    let problem = five_tasks();
-    let plan = documented_deployment(&problem);
+    let problem = five_tasks().unwrap();
+    let plan = documented_deployment(&problem).unwrap();
     for now in [0, 5, 10, 25, 40, 55, 65, 70] {
         let replanning = Replan::at(now).problem(&problem, &plan).unwrap();
         assert!(replanning.warm_start().is_some(), "at {now}");
-        let replanned = replanning.solve(&CriticalPath).unwrap();
+        let replanned = replanning.solve(&CriticalPath::default()).unwrap();
         assert_eq!(replanned.solution.schedule.verify(&replanning.problem), Ok(()));
         assert!(replanned.solution.makespan() <= 70, "at {now}: {}", replanned.solution.makespan());
     }
@@ -71,8 +71,8 @@ fn replanning_with_nothing_changed_is_no_worse() {
 
 #[test]
 fn finished_running_added_cancelled_and_removed() {
-    let problem = five_tasks();
-    let plan = documented_deployment(&problem);
+    let problem = five_tasks().unwrap();
+    let plan = documented_deployment(&problem).unwrap();
     // At 20: v1 done, v2 and v3 running; v2 finishes early at 20 (reported), v5 is cancelled,
     // a new task w after v4 arrives, n1 leaves and n4 joins.
     let replanning = Replan::at(20)
@@ -99,8 +99,8 @@ fn finished_running_added_cancelled_and_removed() {
 
 #[test]
 fn keep_nodes_moves_only_when_it_pays() {
-    let problem = five_tasks();
-    let plan = documented_deployment(&problem);
+    let problem = five_tasks().unwrap();
+    let plan = documented_deployment(&problem).unwrap();
     // n2 (v4's node) goes down for a long time: v4 must move to make the plan shorter.
     let replanning = Replan::at(35).node_unavailable("n2", 35, 1000).keep_nodes(true).problem(&problem, &plan).unwrap();
     let replanned = replanning.solve(&Greedy::default()).unwrap();
@@ -116,8 +116,8 @@ fn keep_nodes_moves_only_when_it_pays() {
 
 #[test]
 fn events_that_contradict_the_plan_are_errors() {
-    let problem = five_tasks();
-    let plan = documented_deployment(&problem);
+    let problem = five_tasks().unwrap();
+    let plan = documented_deployment(&problem).unwrap();
     let e = Replan::at(35).running_until("v5", 80).problem(&problem, &plan).unwrap_err();
     assert!(e.to_string().contains("`v5`") && e.to_string().contains("60"), "{e}");
     let e = Replan::at(35).finished("v3", 36).problem(&problem, &plan).unwrap_err();

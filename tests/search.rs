@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use dagplan::generate::Generator;
-use dagplan::solver::search::Search;
+use dagplan::Generator;
+use dagplan::Search;
 use dagplan::{Greedy, Problem, Scheduler, SolveOptions};
 use proptest::prelude::*;
 
@@ -42,7 +42,7 @@ proptest! {
     fn search_verifies_never_loses_to_greedy_and_repeats_under_a_budget(g in generator(), seed in 0u64..4) {
         let problem = g.generate().unwrap();
         let options = SolveOptions::default().seed(seed).threads(2);
-        let greedy = Greedy::new().options(options.clone()).schedule(&problem).unwrap();
+        let greedy = Greedy::new(options.clone()).schedule(&problem).unwrap();
         let search = Search::new(options.clone()).schedules(1_500);
         let first = search.schedule(&problem).unwrap();
         prop_assert_eq!(first.schedule.verify(&problem), Ok(()));
@@ -124,7 +124,7 @@ fn search_improves_greedy_on_a_j30_instance() {
     }
     let problem = dagplan::io::read_problem(&path).unwrap();
     let options = SolveOptions::default().seed(1).threads(2);
-    let greedy = Greedy::new().options(options.clone()).schedule(&problem).unwrap();
+    let greedy = Greedy::new(options.clone()).schedule(&problem).unwrap();
     let search = Search::new(options).schedules(60_000).schedule(&problem).unwrap();
     assert_eq!(search.schedule.verify(&problem), Ok(()));
     assert!(search.makespan() < greedy.makespan(), "search {} greedy {}", search.makespan(), greedy.makespan());

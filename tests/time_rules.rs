@@ -24,7 +24,7 @@ fn live() -> Problem {
 }
 
 fn violations(problem: &Problem, assignments: Vec<Assignment>) -> Vec<Violation> {
-    Schedule::new(assignments).verify(problem).expect_err("the schedule is invalid")
+    Schedule::new(assignments).verify(problem).expect_err("the schedule is invalid").violations
 }
 
 fn at(problem: &Problem, task: &str, node: &str, start: u64, finish: u64) -> Assignment {
@@ -71,7 +71,7 @@ fn the_builder_makes_the_same_problem_and_json_round_trips() {
 
 #[test]
 fn a_problem_without_time_rules_writes_none_of_the_new_fields() {
-    let problem = dagplan::example::five_tasks();
+    let problem = dagplan::example::five_tasks().unwrap();
     assert!(!problem.has_time_rules());
     let text = write_json(&problem);
     for field in ["now", "release", "deadline", "fixed", "unavailable"] {

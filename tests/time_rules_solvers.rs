@@ -6,9 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
-use dagplan::generate::Generator;
-use dagplan::rng::SplitMix64;
-use dagplan::solver::heuristic_solvers;
+use dagplan::Generator;
+use dagplan::SplitMix64;
+use dagplan::heuristic_solvers;
 use dagplan::{Dp, NodeId, Problem, ProblemSpec, Scheduler, Solution, SolveError, Status, TaskId, Time, WindowSpec};
 use proptest::prelude::*;
 

@@ -10,12 +10,13 @@ fn at(problem: &Problem, task: &str, node: &str, start: u64, finish: u64) -> Ass
 }
 
 fn violations(problem: &Problem, assignments: Vec<Assignment>) -> Vec<Violation> {
-    Schedule::new(assignments).verify(problem).expect_err("the schedule is invalid")
+    Schedule::new(assignments).verify(problem).expect_err("the schedule is invalid").violations
 }
 
 /// The documented deployment with one assignment replaced.
 fn deployment_with(problem: &Problem, replace: Assignment) -> Vec<Assignment> {
     documented_deployment(problem)
+        .unwrap()
         .assignments()
         .iter()
         .map(|a| if a.task == replace.task { replace } else { *a })
@@ -24,16 +25,16 @@ fn deployment_with(problem: &Problem, replace: Assignment) -> Vec<Assignment> {
 
 #[test]
 fn the_documented_deployment_is_valid() {
-    let problem = five_tasks();
-    let plan = documented_deployment(&problem);
+    let problem = five_tasks().unwrap();
+    let plan = documented_deployment(&problem).unwrap();
     assert_eq!(plan.verify(&problem), Ok(()));
     assert_eq!(plan.makespan(), 70);
 }
 
 #[test]
 fn missing_duplicate_and_unknown_assignments() {
-    let problem = five_tasks();
-    let mut plan = documented_deployment(&problem).assignments().to_vec();
+    let problem = five_tasks().unwrap();
+    let mut plan = documented_deployment(&problem).unwrap().assignments().to_vec();
     plan.retain(|a| problem.task_name(a.task) != "v5");
     plan.push(at(&problem, "v1", "n1", 0, 10));
     plan.push(Assignment { task: TaskId(99), node: NodeId(0), start: 0, finish: 1 });
@@ -46,8 +47,26 @@ fn missing_duplicate_and_unknown_assignments() {
 }
 
 #[test]
+fn a_verify_error_is_an_error_that_lists_every_violation() {
+    let problem = five_tasks().unwrap();
+    let mut plan = documented_deployment(&problem).unwrap().assignments().to_vec();
+    plan.retain(|a| problem.task_name(a.task) != "v5");
+    plan.push(at(&problem, "v1", "n1", 0, 10));
+    let error = Schedule::new(plan).verify(&problem).unwrap_err();
+    assert_eq!(error.violations.len(), 2);
+    let boxed: Box<dyn std::error::Error> = Box::new(error.clone());
+    assert_eq!(
+        boxed.to_string(),
+        "the schedule breaks 2 rules:\n  task `v1` is scheduled 2 times\n  task `v5` is not scheduled"
+    );
+    for v in &error.violations {
+        assert!(error.to_string().contains(&v.to_string()));
+    }
+}
+
+#[test]
 fn wrong_duration() {
-    let problem = five_tasks();
+    let problem = five_tasks().unwrap();
     let found = violations(&problem, deployment_with(&problem, at(&problem, "v5", "n1", 60, 65)));
     assert_eq!(
         found,
@@ -58,7 +77,7 @@ fn wrong_duration() {
 
 #[test]
 fn node_too_small() {
-    let problem = five_tasks();
+    let problem = five_tasks().unwrap();
     let found = violations(&problem, deployment_with(&problem, at(&problem, "v3", "n1", 10, 40)));
     assert!(found.contains(&Violation::NodeTooSmall {
         task: "v3".into(),
@@ -71,7 +90,7 @@ fn node_too_small() {
 
 #[test]
 fn precedence_without_and_with_transfer_delay() {
-    let problem = five_tasks();
+    let problem = five_tasks().unwrap();
     let found = violations(&problem, deployment_with(&problem, at(&problem, "v5", "n1", 55, 65)));
     assert_eq!(
         found,
@@ -113,7 +132,7 @@ fn ineligible_node_and_per_node_durations() {
 
 #[test]
 fn over_capacity_names_the_node_dimension_time_and_running_tasks() {
-    let problem = five_tasks();
+    let problem = five_tasks().unwrap();
     // v2 moved onto n3 beside v3: 2 + 4 cpu fits 8, so still valid.
     assert_eq!(Schedule::new(deployment_with(&problem, at(&problem, "v2", "n3", 10, 30))).verify(&problem), Ok(()));
     // v2 moved onto n2 beside v3 moved to n2: 2 + 4 cpu > 4.
@@ -157,15 +176,15 @@ fn capacity_released_at_t_is_available_at_t_and_zero_length_tasks_use_nothing() 
 
 #[test]
 fn huge_times_are_checked_without_overflow() {
-    let problem = five_tasks();
+    let problem = five_tasks().unwrap();
     let found = violations(&problem, deployment_with(&problem, at(&problem, "v5", "n1", u64::MAX, u64::MAX)));
     assert!(found.iter().any(|v| matches!(v, Violation::WrongDuration { .. })), "{found:?}");
 }
 
 #[test]
 fn schedules_round_trip_through_json() {
-    let problem = five_tasks();
-    let plan = documented_deployment(&problem);
+    let problem = five_tasks().unwrap();
+    let plan = documented_deployment(&problem).unwrap();
     let text = plan.to_json(&problem);
     assert!(text.contains("\"makespan\": 70"));
     assert_eq!(Schedule::from_json(&problem, &text), Ok(plan));

@@ -5,10 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
-use dagplan::generate::Generator;
-use dagplan::rng::SplitMix64;
-use dagplan::solver::heuristic_solvers;
-use dagplan::{Assignment, NodeId, Problem, Schedule, TaskId};
+use dagplan::{Assignment, Generator, NodeId, Problem, Schedule, SplitMix64, TaskId, heuristic_solvers};
 use proptest::prelude::*;
 
 /// Whether the schedule is valid, by brute force.

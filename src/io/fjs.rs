@@ -99,7 +99,7 @@ mod tests {
         let (m1, m2) = (p.node_id("m1").unwrap(), p.node_id("m2").unwrap());
         assert_eq!(p.options(t).collect::<Vec<_>>(), vec![(m1, 4), (m2, 6)]);
         assert_eq!(p.min_duration(t), 4);
-        let s = crate::solver::Scheduler::schedule(&crate::solver::CriticalPath, &p).unwrap();
+        let s = crate::solver::Scheduler::schedule(&crate::solver::CriticalPath::default(), &p).unwrap();
         s.schedule.verify(&p).unwrap();
         assert_eq!(s.makespan(), 7);
     }

@@ -80,7 +80,7 @@ mod tests {
         let t = p.task_id("j2.1").unwrap();
         assert_eq!(p.options(t).collect::<Vec<_>>(), vec![(p.node_id("m1").unwrap(), 4)]);
         assert_eq!(p.predecessors(p.task_id("j2.2").unwrap())[0].task, t);
-        let s = crate::solver::Scheduler::schedule(&crate::solver::CriticalPath, &p).unwrap();
+        let s = crate::solver::Scheduler::schedule(&crate::solver::CriticalPath::default(), &p).unwrap();
         s.schedule.verify(&p).unwrap();
         assert_eq!(s.makespan(), 6);
     }

@@ -99,7 +99,7 @@ impl fmt::Display for Source {
 }
 
 /// Reads a whole file as UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String, ParseError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, ParseError> {
     let bytes = std::fs::read(path)
         .map_err(|e| ParseError::Io { file: Source::File(path.to_owned()), message: e.to_string() })?;
     String::from_utf8(bytes).map_err(|e| {

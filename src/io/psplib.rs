@@ -241,7 +241,7 @@ RESOURCEAVAILABILITIES:
         assert_eq!((p.default_duration(j3), p.demand(j3)), (4, &[1u64, 1][..]));
         assert_eq!(p.predecessors(p.task_id("j4").unwrap()).len(), 2);
         // j2 and j3 cannot overlap (R1: 2 + 1 > 2), so the optimum is 7.
-        let s = crate::solver::Scheduler::schedule(&crate::solver::CriticalPath, &p).unwrap();
+        let s = crate::solver::Scheduler::schedule(&crate::solver::CriticalPath::default(), &p).unwrap();
         s.schedule.verify(&p).unwrap();
         assert_eq!(s.makespan(), 7);
     }

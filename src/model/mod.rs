@@ -1,12 +1,5 @@
-//! The validated problem: resources, nodes, tasks and their dependency DAG.
-//!
-//! A [`Problem`] can only be created through validation ([`ProblemSpec::build`] or
-//! `Problem::try_from(spec)`), so every `Problem` is acyclic, every reference resolves, every
-//! task fits at least one eligible node, and no finish time of a schedule built by list
-//! scheduling can overflow `u64`. Solvers rely on this and never re-check.
-//!
-//! Tasks, nodes and resources are addressed by dense ids ([`TaskId`], [`NodeId`]), indices
-//! into the problem's vectors in input order; names live only at the boundary.
+//! The validated problem ([`Problem`]): resources, nodes, tasks and their dependency DAG;
+//! its wire format (`spec.rs`), validation (`build.rs`) and errors (`error.rs`).
 
 mod build;
 mod check_timing;
@@ -101,7 +94,15 @@ struct Placement {
     durations: Box<[(NodeId, Time)]>,
 }
 
-/// A validated scheduling problem. See the [module docs](self).
+/// A validated scheduling problem: resources, nodes, tasks and their dependency DAG.
+///
+/// A [`Problem`] can only be created through validation ([`ProblemSpec::build`] or
+/// `Problem::try_from(spec)`), so every `Problem` is acyclic, every reference resolves, every
+/// task fits at least one eligible node, and no finish time of a schedule built by list
+/// scheduling can overflow `u64`. Solvers rely on this and never re-check.
+///
+/// Tasks, nodes and resources are addressed by dense ids ([`TaskId`], [`NodeId`]), indices
+/// into the problem's vectors in input order; names live only at the boundary.
 ///
 /// **Ids.** The methods that take a [`TaskId`] or a [`NodeId`] expect an id of this problem:
 /// one from [`tasks`](Self::tasks), [`nodes`](Self::nodes), [`task_id`](Self::task_id),
@@ -395,7 +396,7 @@ mod tests {
 
     #[test]
     fn an_id_of_another_problem_panics_rather_than_answer() {
-        let problem = crate::example::five_tasks();
+        let problem = crate::example::five_tasks().unwrap();
         let v1 = problem.task_id("v1").unwrap();
         assert_eq!((problem.task_name(v1), problem.node_name(NodeId(2))), ("v1", "n3"));
         let foreign = TaskId(problem.task_count() as u32);

@@ -13,11 +13,12 @@ use crate::schedule::Schedule;
 /// [`Problem`](crate::Problem)); [`Schedule::verify`] reports such ids without panicking.
 ///
 /// ```
-/// let problem = dagplan::example::five_tasks();
-/// let chart = dagplan::render::text_gantt(&problem, &dagplan::example::documented_deployment(&problem), 35);
+/// let problem = dagplan::example::five_tasks()?;
+/// let chart = dagplan::text_gantt(&problem, &dagplan::example::documented_deployment(&problem)?, 35);
 /// // v3 runs [10, 40) of 70: columns 5 to 20 of 35.
 /// let v3 = chart.lines().find(|line| line.starts_with("v3")).unwrap();
 /// assert!(v3.contains("n3") && v3.ends_with("|     ###############               |"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn text_gantt(problem: &Problem, schedule: &Schedule, width: usize) -> String {
     let makespan = schedule.makespan().max(1);

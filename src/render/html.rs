@@ -27,7 +27,7 @@ th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}.ok{color:#2
 ///
 /// ```
 /// use dagplan::{Greedy, ResultDocument, Scheduler, SolveOptions};
-/// use dagplan::render::{SvgOptions, html_report};
+/// use dagplan::{SvgOptions, html_report};
 ///
 /// let problem = dagplan::io::read_json_str(dagplan::example::FIVE_TASKS_JSON)?;
 /// let solution = Greedy::default().schedule(&problem)?;
@@ -108,9 +108,9 @@ fn write_page(
     writeln!(out, "<h2>Plan of {}</h2>", escape(&best.solver))?;
     match schedule.verify(problem) {
         Ok(()) => writeln!(out, "<p class=\"ok\">✓ The schedule passes every check of the independent verifier.</p>")?,
-        Err(violations) => {
-            writeln!(out, "<p class=\"bad\">✗ The schedule breaks {} rules:</p>\n<ul>", violations.len())?;
-            for v in &violations {
+        Err(error) => {
+            writeln!(out, "<p class=\"bad\">✗ The schedule breaks {} rules:</p>\n<ul>", error.violations.len())?;
+            for v in &error.violations {
                 writeln!(out, "<li>{}</li>", escape(&v.to_string()))?;
             }
             writeln!(out, "</ul>")?;

@@ -23,8 +23,8 @@ const LARGEST: Time = 8_640_000_000_000;
 ///
 /// ```
 /// let problem = dagplan::io::read_json_str(dagplan::example::FIVE_TASKS_JSON)?;
-/// let schedule = dagplan::example::documented_deployment(&problem);
-/// let text = dagplan::render::mermaid_gantt(&problem, &schedule)?;
+/// let schedule = dagplan::example::documented_deployment(&problem)?;
+/// let text = dagplan::mermaid_gantt(&problem, &schedule)?;
 /// assert!(text.starts_with("gantt\n"));
 /// assert!(text.contains("    section n3\n    v3 :crit, t2, 10, 40\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -85,7 +85,7 @@ mod tests {
     #[test]
     fn every_task_once_in_its_node_section() {
         let problem = crate::io::read_json_str(crate::example::FIVE_TASKS_JSON).unwrap();
-        let schedule = crate::example::documented_deployment(&problem);
+        let schedule = crate::example::documented_deployment(&problem).unwrap();
         let text = mermaid_gantt(&problem, &schedule).unwrap();
         let expected = "gantt\n    title makespan 70\n    dateFormat X\n    axisFormat %s\n    section n1\n    \
                         v1 :crit, t0, 0, 10\n    v5 :crit, t4, 60, 70\n    section n2\n    v2 :t1, 10, 30\n    \

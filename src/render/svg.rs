@@ -38,7 +38,7 @@ const SCALE: u128 = ZERO_DEMAND_SHARE;
 /// against the problem and says what is wrong.
 ///
 /// ```
-/// let options = dagplan::render::SvgOptions::default().resource("memory").dependencies(true).width(1200);
+/// let options = dagplan::SvgOptions::default().resource("memory").dependencies(true).width(1200);
 /// # let _ = options;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,9 +142,9 @@ impl SvgOptions {
 /// options. The schedule is drawn as it is; check it with [`Schedule::verify`].
 ///
 /// ```
-/// use dagplan::render::{SvgOptions, svg_gantt};
+/// use dagplan::{SvgOptions, svg_gantt};
 /// let problem = dagplan::io::read_json_str(dagplan::example::FIVE_TASKS_JSON)?;
-/// let schedule = dagplan::example::documented_deployment(&problem);
+/// let schedule = dagplan::example::documented_deployment(&problem)?;
 /// let svg = svg_gantt(&problem, &schedule, &SvgOptions::default())?;
 /// assert!(svg.starts_with("<svg") && svg.matches("<title>").count() == 5);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -649,7 +649,7 @@ mod tests {
 
     fn five() -> (Problem, Schedule) {
         let problem = crate::io::read_json_str(crate::example::FIVE_TASKS_JSON).unwrap();
-        let schedule = crate::example::documented_deployment(&problem);
+        let schedule = crate::example::documented_deployment(&problem).unwrap();
         (problem, schedule)
     }
 

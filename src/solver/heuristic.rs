@@ -10,6 +10,6 @@ use crate::model::Problem;
 
 /// The greedy portfolio's schedule under `options` (seed, threads, time limit, cancellation),
 /// the exact solvers' starting upper bound.
-pub fn heuristic_schedule(problem: &Problem, options: &SolveOptions) -> Result<Solution, SolveError> {
-    Greedy::new().options(options.clone()).schedule(problem)
+pub(crate) fn heuristic_schedule(problem: &Problem, options: &SolveOptions) -> Result<Solution, SolveError> {
+    Greedy::new(options.clone()).schedule(problem)
 }

@@ -1,39 +1,31 @@
-//! The [`Scheduler`] trait, what every solver returns ([`Solution`]), and shared options.
-//!
-//! | solver | guarantee | time |
-//! |---|---|---|
-//! | [`Topological`] | heuristic (baseline) | O(n log n + e + n·m·s) |
-//! | [`CriticalPath`] | heuristic | O(n log n + e + n·m·s) |
-//! | [`Greedy`] | heuristic (portfolio of list schedules) | O(n log n + e + n·c·(p + log k + s)) per pass |
-//! | [`Search`] | heuristic, anytime (never worse than greedy) | until the time limit or budget; see [`Search`] |
-//! | [`Dp`] | exact (anytime: time and state limits) | exponential; see [`Dp`] |
-//! | `Ilp` (feature `ilp`) | exact with HiGHS's proof (anytime: time limit, gap) | NP-hard MIP |
-//!
-//! (n tasks, e dependencies, m nodes per task, s timeline steps looked at per placement.)
+//! The [`Scheduler`] trait, what every solver returns ([`Solution`]), shared options and
+//! errors, and the solvers themselves (one private module each, re-exported from the crate
+//! root; each solver's algorithm, complexity, sources and guarantee are on its type).
 
-pub mod critical_path;
-pub mod dp;
-pub mod greedy;
+mod critical_path;
+mod dp;
+mod greedy;
 mod heuristic;
 #[cfg(feature = "ilp")]
-pub mod ilp;
+mod ilp;
 mod list;
-pub mod registry;
-pub mod search;
-pub mod topological;
+mod registry;
+mod search;
+mod topological;
 
+use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use critical_path::CriticalPath;
 pub use dp::Dp;
-pub use greedy::Greedy;
-pub use heuristic::heuristic_schedule;
+pub use greedy::{Combination, Greedy, Policy, Rule, Scheme};
 #[cfg(feature = "ilp")]
 pub use ilp::Ilp;
-
-pub use registry::{solver_by_name, solver_names};
+pub use registry::{
+    ALL_SOLVERS_SEARCH_BUDGET, UnknownSolver, all_solvers, heuristic_solvers, solver_by_name, solver_names,
+};
 pub use search::Search;
 pub use topological::Topological;
 
@@ -50,8 +42,8 @@ pub trait Scheduler {
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError>;
 }
 
-/// Whether a solution is proven optimal, or proven not to exist. In JSON: `"optimal"`,
-/// `"feasible"`, `"infeasible"`.
+/// Whether a solution is proven optimal, or proven not to exist. Displayed, and written in
+/// JSON, as `optimal`, `feasible` or `infeasible`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
@@ -66,13 +58,31 @@ pub enum Status {
     Infeasible,
 }
 
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Optimal => "optimal",
+            Status::Feasible => "feasible",
+            Status::Infeasible => "infeasible",
+        })
+    }
+}
+
 /// Solver statistics.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Wall time of the solve.
     pub elapsed: Duration,
-    /// Solver-specific counters, e.g. `("schedules", 24)` or `("states", 10_000)`.
+    /// Solver-specific counters, named by `snake_case` plural nouns, e.g. `("schedules", 24)`
+    /// or `("states", 10_000)`; each solver's documentation lists its own.
     pub counters: Vec<(&'static str, u64)>,
+}
+
+impl Stats {
+    /// The value of the counter `name`, if the solver reports it.
+    pub fn counter(&self, name: &str) -> Option<u64> {
+        self.counters.iter().find(|(k, _)| *k == name).map(|&(_, v)| v)
+    }
 }
 
 /// A solver's answer: a schedule, a lower bound, whether it is optimal, and statistics.
@@ -149,9 +159,6 @@ impl Solution {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SolveError {
-    /// The limit was reached before any schedule was found.
-    #[error("{0} reached before any schedule was found")]
-    LimitReached(&'static str),
     /// The instance is too large for this solver (e.g. a time-indexed model over a long
     /// horizon); the message says what limit and how to proceed.
     #[error("instance too large for this solver: {0}")]
@@ -195,9 +202,9 @@ fn missed_text(missed: &[MissedDeadline]) -> String {
 /// [`SolveError::DeadlinesMissed`]; any other broken rule is a solver bug
 /// ([`SolveError::Internal`]). Either way the schedule is never returned.
 fn check_time_rules(problem: &Problem, schedule: &Schedule) -> Result<(), SolveError> {
-    let Err(violations) = schedule.verify(problem) else { return Ok(()) };
+    let Err(error) = schedule.verify(problem) else { return Ok(()) };
     let mut missed = Vec::new();
-    for v in &violations {
+    for v in &error.violations {
         match v {
             crate::verify::Violation::AfterDeadline { task, deadline, finish } => {
                 missed.push(MissedDeadline { task: task.clone(), deadline: *deadline, finish: *finish })
@@ -206,6 +213,35 @@ fn check_time_rules(problem: &Problem, schedule: &Schedule) -> Result<(), SolveE
         }
     }
     Err(SolveError::DeadlinesMissed(missed))
+}
+
+/// A solver option set to a value it cannot take: names the option, the value and what is
+/// allowed.
+///
+/// ```
+/// # #[cfg(feature = "ilp")] {
+/// let error = dagplan::Ilp::default().relative_gap(1.5).unwrap_err();
+/// assert_eq!(error.option, "relative_gap");
+/// assert_eq!(error.to_string(), "option `relative_gap` = 1.5: must be in [0, 1]");
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("option `{option}` = {value}: {expected}")]
+pub struct OptionError {
+    /// The option (the setter's name).
+    pub option: &'static str,
+    /// The value refused, as text.
+    pub value: String,
+    /// What the option accepts.
+    pub expected: &'static str,
+}
+
+impl OptionError {
+    /// An error for `option` set to `value`, which must be as `expected` says (for solvers
+    /// written outside this crate, too).
+    pub fn new(option: &'static str, value: impl fmt::Display, expected: &'static str) -> Self {
+        Self { option, value: value.to_string(), expected }
+    }
 }
 
 /// Options shared by solvers: plain values with chained setters.
@@ -247,27 +283,23 @@ impl SolveOptions {
     }
 
     /// A deadline clock started now.
-    pub fn deadline(&self) -> Deadline {
+    pub(crate) fn deadline(&self) -> Deadline {
         Deadline { end: self.time_limit.and_then(|l| Instant::now().checked_add(l)), cancel: self.cancel.clone() }
     }
 }
 
 /// When to stop: a wall-clock end and/or a cancellation flag. Cheap to poll.
 #[derive(Debug, Clone)]
-pub struct Deadline {
+pub(crate) struct Deadline {
     end: Option<Instant>,
     cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Deadline {
     /// No limit.
+    #[cfg(test)]
     pub fn none() -> Self {
         Self { end: None, cancel: None }
-    }
-
-    /// Whether the solve was cancelled (the time limit aside).
-    pub fn cancelled(&self) -> bool {
-        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
     /// Whether the time is up or the solve was cancelled.
@@ -276,12 +308,14 @@ impl Deadline {
     }
 
     /// Time left (`None`: unlimited).
+    #[cfg_attr(all(not(feature = "ilp"), not(test)), expect(dead_code, reason = "used by the ilp solver"))]
     pub fn remaining(&self) -> Option<Duration> {
         self.end.map(|e| e.saturating_duration_since(Instant::now()))
     }
 
     /// A deadline `fraction` (clamped to `[0, 1]`; not a number: 1) of the time left from
     /// now, with the same cancellation flag (unlimited stays unlimited).
+    #[cfg_attr(all(not(feature = "ilp"), not(test)), expect(dead_code, reason = "used by the ilp solver"))]
     pub fn share(&self, fraction: f64) -> Deadline {
         let now = Instant::now();
         let end = self.end.map(|e| {
@@ -293,34 +327,24 @@ impl Deadline {
     }
 }
 
-/// The fast list-scheduling solvers (`topological`, `critical-path`, `greedy`) with default
-/// options: polynomial, safe to run on any instance size.
-pub fn heuristic_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
-    let options = SolveOptions::default();
-    ["topological", "critical-path", "greedy"].iter().filter_map(|name| solver_by_name(name, &options)).collect()
-}
-
-/// One of each registered solver, in the order of the solver table ([`solver_names`]), each
-/// with a 10-second time limit so that a loop over all solvers always ends (the exact ones
-/// then return their best schedule and bound as `Feasible`); `search`, which would use all
-/// of it, also gets a budget of [`ALL_SOLVERS_SEARCH_BUDGET`] schedules.
-pub fn all_solvers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
-    let options = SolveOptions::default().time_limit(Duration::from_secs(10));
-    solver_names()
-        .iter()
-        .filter_map(|&name| match name {
-            "search" => Some(Box::new(Search::new(options.clone()).schedules(ALL_SOLVERS_SEARCH_BUDGET)) as _),
-            _ => solver_by_name(name, &options),
-        })
-        .collect()
-}
-
-/// The schedule budget of `search` in [`all_solvers`].
-pub const ALL_SOLVERS_SEARCH_BUDGET: u64 = 3_000;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_read_as_the_words_of_the_tables() {
+        assert_eq!(Status::Optimal.to_string(), "optimal");
+        assert_eq!(format!("{:>9}", Status::Feasible.to_string()), " feasible");
+    }
+
+    #[test]
+    fn counters_are_looked_up_by_name() {
+        let stats = Stats { elapsed: Duration::ZERO, counters: vec![("schedules", 3), ("states", 0)] };
+        assert_eq!(
+            (stats.counter("schedules"), stats.counter("states"), stats.counter("rows")),
+            (Some(3), Some(0), None)
+        );
+    }
 
     #[test]
     fn a_share_of_a_deadline_ends_sooner_and_keeps_the_cancel_flag() {

@@ -1,20 +1,45 @@
-//! `topological`: the baseline. Tasks in Kahn order (ready tasks by smallest id), each on the
-//! eligible node where it finishes earliest, filling earlier gaps.
-//!
-//! Algorithm: a preset of the list-scheduling engine (`solver/list/`): the serial scheme with
-//! every task at the same priority and earliest-finish placement. O(n log n + e + n·c·(p +
-//! log k + s·r)) time, O(n + e + timeline) memory. Heuristic: feasible, no optimality
-//! guarantee. Kahn, "Topological sorting of large networks" (1962).
+//! `topological`: the baseline list scheduler [`Topological`] (algorithm and guarantee on the type).
 
 use std::time::Instant;
 
 use super::list::serial_schedule;
-use super::{Scheduler, Solution, SolveError};
+use super::{Scheduler, Solution, SolveError, SolveOptions};
 use crate::model::Problem;
 
-/// The baseline list scheduler (see the module docs).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Topological;
+/// `topological`: the baseline. Tasks in Kahn order (ready tasks by smallest id), each on the
+/// eligible node where it finishes earliest, filling earlier gaps.
+///
+/// Algorithm: a preset of the list-scheduling engine (`solver/list/`): the serial scheme with
+/// every task at the same priority and earliest-finish placement. O(n log n + e + n·c·(p +
+/// log k + s·r)) time, O(n + e + timeline) memory. Heuristic: feasible, no optimality
+/// guarantee. Kahn, "Topological sorting of large networks" (1962).
+///
+/// Options: none apply (one pass, never interrupted, no randomness). Counters: `schedules`
+/// (always 1).
+///
+/// ```
+/// use dagplan::{Topological, Scheduler};
+/// let problem = dagplan::example::five_tasks()?;
+/// let solution = Topological::default().schedule(&problem)?;
+/// assert!(solution.schedule.verify(&problem).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Topological {
+    options: SolveOptions,
+}
+
+impl Topological {
+    /// A solver with these options (kept for uniformity: none of them applies).
+    pub fn new(options: SolveOptions) -> Self {
+        Self { options }
+    }
+
+    /// The options it was built with.
+    pub fn options(&self) -> &SolveOptions {
+        &self.options
+    }
+}
 
 impl Scheduler for Topological {
     fn name(&self) -> &'static str {

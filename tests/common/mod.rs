@@ -11,7 +11,14 @@ use std::path::PathBuf;
 pub fn data_dir() -> PathBuf {
     std::env::var_os("DAGPLAN_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
+        .unwrap_or_else(|| workspace_root().join("../shared/data"))
+}
+
+/// The workspace root (the folder holding `Cargo.lock`), whichever member's tests run.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.ancestors().find(|dir| dir.join("Cargo.lock").exists());
+    root.map_or_else(|| manifest.clone(), PathBuf::from)
 }
 
 /// `relative` under the data root when it exists; else `None` with a note, or a panic when

@@ -278,7 +278,7 @@ mod tests {
 
     #[test]
     fn a_final_state_with_an_unstarted_task_is_an_internal_error() {
-        let problem = crate::example::five_tasks();
+        let problem = crate::example::five_tasks().unwrap();
         let ctx = Context::new(&problem);
         // The root places nothing: rebuilding a schedule from it must fail loudly, not
         // return a schedule with tasks at time 0 or without them.

@@ -1,55 +1,5 @@
-//! `greedy`: configurable list scheduling — priority rule × node policy × generation scheme —
-//! run as a small portfolio by default.
-//!
-//! # Algorithm
-//! A list scheduler orders the tasks by a **priority rule** ([`Rule`]: upward rank, latest
-//! start, latest finish, most total successors, rank positional weight, shortest duration,
-//! seeded random; ties to the smaller task id) and builds the schedule with a **scheme**
-//! ([`Scheme`]): *serial* (one task at a time in list order, each at its earliest feasible
-//! time, possibly in an earlier gap) or *parallel* (advance time; at each decision point start
-//! every eligible task that fits, in priority order). A **node policy** ([`Policy`]) picks
-//! the node: earliest finish (HEFT), most allocated (pack / best fit), least allocated
-//! (spread), balanced allocation, first fit — named after the Kubernetes scoring strategies.
-//!
-//! [`Greedy::default`] runs a **portfolio** in parallel (rayon): the useful rule × scheme
-//! combinations with earliest-finish placement, the other policies with the upward rank on
-//! multi-node problems, each pass improved by **double justification** (Valls et al. 2005),
-//! plus seeded **regret-based biased random sampling** passes (Kolisch and Drexl 1996) on
-//! small instances; it returns the best schedule (ties: the earlier member). The portfolio
-//! shrinks with the instance: above [`PARALLEL_LIMIT`] tasks only serial passes, above
-//! [`MEDIUM`] without justification, above [`LARGE`] only two of them, so it stays a few
-//! passes long at any size.
-//! [`Greedy::single`] runs exactly one combination, for speed.
-//!
-//! # Data structures and complexity
-//! Every pass runs on the crate's one list-scheduling engine (`solver/list/`: per-node
-//! timelines with a free-from frontier and bounded look-back, a candidate-node index on
-//! clusters of more than 48 nodes, the serial and parallel schemes, node policies, double
-//! justification), which also serves `topological`, `critical-path` and `search`.
-//!
-//! One serial pass: O(n log n + e + n·c·(p + log k + s·r)) time with c = O(p + groups +
-//! sample) candidate nodes per task (p predecessors, k timeline breakpoints, s steps
-//! inspected, r dimensions), O(n + e + m·k·r) memory. A million tasks on a thousand nodes
-//! take about 1.3 seconds on this (shared, 2-core) machine (see `examples/scale.rs`). The
-//! portfolio runs its passes in parallel (rayon), each worker reusing one decoder.
-//!
-//! # Literature
-//! Kolisch (1996), "Serial and parallel resource-constrained project scheduling methods
-//! revisited: theory and computation", EJOR 90; Kolisch and Hartmann (1999), "Heuristic
-//! algorithms for the resource-constrained project scheduling problem: classification and
-//! computational analysis"; Topcuoglu, Hariri and Wu (2002), "Performance-effective and
-//! low-complexity task scheduling for heterogeneous computing" (HEFT); Valls, Ballestín and
-//! Quintanilla (2005), "Justification and RCPSP: a technique that pays", EJOR 165; Kolisch
-//! and Drexl (1996), "Adaptive search for solving hard project scheduling problems"; the
-//! Kubernetes scheduler's scoring plugins (`NodeResourcesFit` strategies `MostAllocated` and
-//! `LeastAllocated`, `NodeResourcesBalancedAllocation`, `percentageOfNodesToScore`).
-//!
-//! # Guarantee
-//! Heuristic: every schedule is feasible by construction (and verified in every test), never
-//! below the lower bound; `Optimal` only when the makespan meets the proven lower bound.
-//! Same problem, options and seed → same schedule, whatever the thread count. The time
-//! limit and cancellation flag are checked before each pass after the first (a pass itself
-//! is not interrupted: one pass on a million tasks takes one to two seconds).
+//! `greedy`: the list-scheduling portfolio [`Greedy`] (algorithm, complexity, literature and
+//! guarantee on the type), run on the list engine of `solver/list/`.
 
 use std::time::Instant;
 
@@ -65,11 +15,11 @@ use crate::schedule::{Assignment, Schedule};
 
 /// Above this many tasks the portfolio leaves out the parallel scheme, whose cost grows with
 /// decision points × waiting tasks (quadratic on a single busy node).
-pub const PARALLEL_LIMIT: usize = 10_000;
+const PARALLEL_LIMIT: usize = 10_000;
 /// Above this many tasks the portfolio runs no justification.
-pub const MEDIUM: usize = 20_000;
+const MEDIUM: usize = 20_000;
 /// Above this many tasks the portfolio runs just two serial passes.
-pub const LARGE: usize = 200_000;
+const LARGE: usize = 200_000;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Mode {
@@ -77,15 +27,76 @@ enum Mode {
     Single(Combination),
 }
 
-/// The greedy list scheduler (see the [module docs](self)).
+/// `greedy`: configurable list scheduling — priority rule × node policy × generation scheme —
+/// run as a small portfolio by default.
+///
+/// # Algorithm
+/// A list scheduler orders the tasks by a **priority rule** ([`Rule`]: upward rank, latest
+/// start, latest finish, most total successors, rank positional weight, shortest duration,
+/// seeded random; ties to the smaller task id) and builds the schedule with a **scheme**
+/// ([`Scheme`]): *serial* (one task at a time in list order, each at its earliest feasible
+/// time, possibly in an earlier gap) or *parallel* (advance time; at each decision point start
+/// every eligible task that fits, in priority order). A **node policy** ([`Policy`]) picks
+/// the node: earliest finish (HEFT), most allocated (pack / best fit), least allocated
+/// (spread), balanced allocation, first fit — named after the Kubernetes scoring strategies.
+///
+/// [`Greedy::default`] runs a **portfolio** in parallel (rayon): the useful rule × scheme
+/// combinations with earliest-finish placement, the other policies with the upward rank on
+/// multi-node problems, each pass improved by **double justification** (Valls et al. 2005),
+/// plus seeded **regret-based biased random sampling** passes (Kolisch and Drexl 1996) on
+/// small instances; it returns the best schedule (ties: the earlier member). The portfolio
+/// shrinks with the instance: above 10,000 tasks only serial passes, above 20,000 without
+/// justification, above 200,000 only two of them, so it stays a few passes long at any size.
+/// [`Greedy::single`] runs exactly one combination, for speed.
+///
+/// # Data structures and complexity
+/// Every pass runs on the crate's one list-scheduling engine (`solver/list/`: per-node
+/// timelines with a free-from frontier and bounded look-back, a candidate-node index on
+/// clusters of more than 48 nodes, the serial and parallel schemes, node policies, double
+/// justification), which also serves `topological`, `critical-path` and `search`.
+///
+/// One serial pass: O(n log n + e + n·c·(p + log k + s·r)) time with c = O(p + groups +
+/// sample) candidate nodes per task (p predecessors, k timeline breakpoints, s steps
+/// inspected, r dimensions), O(n + e + m·k·r) memory. A million tasks on a thousand nodes
+/// take about 1.3 seconds on this (shared, 2-core) machine (see `examples/scale.rs`). The
+/// portfolio runs its passes in parallel (rayon), each worker reusing one decoder.
+///
+/// # Literature
+/// Kolisch (1996), "Serial and parallel resource-constrained project scheduling methods
+/// revisited: theory and computation", EJOR 90; Kolisch and Hartmann (1999), "Heuristic
+/// algorithms for the resource-constrained project scheduling problem: classification and
+/// computational analysis"; Topcuoglu, Hariri and Wu (2002), "Performance-effective and
+/// low-complexity task scheduling for heterogeneous computing" (HEFT); Valls, Ballestín and
+/// Quintanilla (2005), "Justification and RCPSP: a technique that pays", EJOR 165; Kolisch
+/// and Drexl (1996), "Adaptive search for solving hard project scheduling problems"; the
+/// Kubernetes scheduler's scoring plugins (`NodeResourcesFit` strategies `MostAllocated` and
+/// `LeastAllocated`, `NodeResourcesBalancedAllocation`, `percentageOfNodesToScore`).
+///
+/// # Options and counters
+/// Of [`SolveOptions`], the portfolio honours all four: the time limit and cancellation flag
+/// (checked before each pass after the first), the seed (random rule and sampling passes)
+/// and `threads` (its passes run on a rayon pool of that size; 0: rayon's global pool). A
+/// single combination runs one pass on the calling thread: only the seed applies (to
+/// [`Rule::Random`]). Counter: `schedules` (schedules generated, justification passes
+/// included).
+///
+/// # Guarantee
+/// Heuristic: every schedule is feasible by construction (and verified in every test), never
+/// below the lower bound; `Optimal` only when the makespan meets the proven lower bound.
+/// Same problem, options and seed → same schedule, whatever the thread count. The time
+/// limit and cancellation flag are checked before each pass after the first (a pass itself
+/// is not interrupted: one pass on a million tasks takes one to two seconds).
 ///
 /// ```
-/// use dagplan::{Scheduler, solver::greedy::{Greedy, Policy, Rule, Scheme}};
-/// let problem = dagplan::example::five_tasks();
-/// let best = Greedy::default().schedule(&problem).unwrap();
+/// use dagplan::{Greedy, Policy, Rule, Scheduler, Scheme, SolveOptions};
+/// let problem = dagplan::example::five_tasks()?;
+/// let best = Greedy::default().schedule(&problem)?;
 /// assert_eq!(best.makespan(), 70);
-/// let fast = Greedy::single(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial).schedule(&problem).unwrap();
+/// let fast = Greedy::new(SolveOptions::default().seed(7))
+///     .single(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial)
+///     .schedule(&problem)?;
 /// assert!(fast.schedule.verify(&problem).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Greedy {
@@ -100,24 +111,27 @@ impl Default for Greedy {
 }
 
 impl Greedy {
-    /// The default portfolio.
-    pub fn new() -> Self {
-        Self::default()
+    /// The default portfolio with these options.
+    pub fn new(options: SolveOptions) -> Self {
+        Self { options, ..Self::default() }
     }
 
-    /// Exactly one combination (one pass, no improvement): the fastest setting.
-    pub fn single(rule: Rule, policy: Policy, scheme: Scheme) -> Self {
-        Self { mode: Mode::Single(Combination::new(rule, policy, scheme)), options: SolveOptions::default() }
-    }
-
-    /// Sets the options (time limit, seed, threads, cancellation).
-    pub fn options(mut self, options: SolveOptions) -> Self {
-        self.options = options;
+    /// Runs exactly this one combination (one pass, no improvement): the fastest setting. The
+    /// portfolio's settings ([`samples`](Self::samples), [`justification`](Self::justification))
+    /// then do not apply.
+    pub fn single(mut self, rule: Rule, policy: Policy, scheme: Scheme) -> Self {
+        self.mode = Mode::Single(Combination::new(rule, policy, scheme));
         self
+    }
+
+    /// The options it was built with.
+    pub fn options(&self) -> &SolveOptions {
+        &self.options
     }
 
     /// Sets the number of biased random sampling passes of the portfolio (default:
     /// `min(300, 30,000 / tasks)`, so 300 up to 100 tasks, 30 at 1,000, none above 10,000).
+    /// Portfolio only: after [`single`](Self::single) it does not apply.
     pub fn samples(mut self, samples: usize) -> Self {
         if let Mode::Portfolio { samples: s, .. } = &mut self.mode {
             *s = Some(samples);
@@ -126,7 +140,8 @@ impl Greedy {
     }
 
     /// Turns double justification of the portfolio's passes on or off (default on; never
-    /// applied above [`MEDIUM`] tasks).
+    /// applied above 20,000 tasks). Portfolio only: after [`single`](Self::single) it does
+    /// not apply.
     pub fn justification(mut self, on: bool) -> Self {
         if let Mode::Portfolio { justify, .. } = &mut self.mode {
             *justify = on;

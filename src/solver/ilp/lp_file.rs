@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn a_row_on_a_missing_column_is_an_internal_error() {
-        let problem = crate::example::five_tasks();
+        let problem = crate::example::five_tasks().unwrap();
         let windows = Windows::propagate(&problem, 75, usize::MAX, None);
         let limits = Limits { columns: 100_000, nonzeros: 1_000_000 };
         let mut model = TimeIndexed::build(&problem, &windows, 75, 70, limits).unwrap();

@@ -1,15 +1,5 @@
-//! `ilp`: a time-indexed integer program solved by HiGHS — exact, with a proof of optimality
-//! or a proven bound when stopped early.
-//!
-//! **Question asked**: is there a schedule shorter than the best one known? With `H` the
-//! makespan of [`heuristic_schedule`] (improved by a short run of the `dp` solver used as a
-//! primal heuristic, [`Ilp::dp_share`] of the time limit: its schedule only, never its bound),
-//! the model admits exactly the schedules that end by `H − 1` and minimises the makespan.
-//! HiGHS then either proves the model infeasible — `H` is optimal — or finds a shorter
-//! schedule and proves the model's optimum, which is the problem's. Asking for `H − 1` rather
-//! than `H` narrows every window by one tick and drops the heuristic schedule from the search,
-//! which tightens the LP. With a [relative gap](Ilp::relative_gap) `g`, the horizon is
-//! `⌈H (1 − g)⌉ − 1`.
+//! `ilp`: the time-indexed integer program [`Ilp`] solved by HiGHS (question asked, presolve,
+//! model, solve, guarantee and size are documented on the type).
 //!
 //! **Pipeline.** Data flows one way through the files of this folder; each imports only the
 //! stages before it:
@@ -27,48 +17,6 @@
 //! ```
 //!
 //! `mod.rs` (this solver) runs them in that order.
-//!
-//! **Presolve** (`windows/`): constraint propagation (precedence, disjunction of pinned tasks
-//! that cannot run side by side, time-tabling, energetic reasoning) narrows each task's window
-//! and infers orders between such tasks, then [shaving](Ilp::shaving) removes the starts,
-//! finishes and orders it refutes; all valid for every schedule within the horizon.
-//!
-//! **Model** (`model.rs`): step variables `z[j,n,t]` = "task `j` has started on node `n` by
-//! `t`" over each window, which is the classic start-time formulation (`x = z(t) − z(t − 1)`)
-//! with the same LP bound and far fewer nonzeros: precedence rows per edge and time with the
-//! transfer delay charged across nodes, capacity rows per node, dimension and time, clique
-//! cuts (`cuts.rs`), and an integer makespan `C`. On one node (RCPSP) it is the DDT
-//! formulation (Pritsker, Watters and Wolfe, "Multiproject scheduling with limited resources:
-//! a zero-one programming approach", 1969; Christofides, Alvarez-Valdes and Tamarit 1987) in
-//! the step form of Artigues, Koné, Lopez and Mongeau, "Mixed-integer linear programming
-//! formulations", in *Handbook on Project Management and Scheduling*, 2015.
-//!
-//! **Solve** (`highs.rs`): the model is written with good_lp, handed to HiGHS (the `highs` crate, used
-//! directly for what good_lp does not expose: HiGHS's dual bound and its exact model status),
-//! with the time limit, thread count and relative gap of [`Ilp`]. The absolute gap is set just
-//! below one tick, as makespans are integers; primal heuristics get little effort, since the
-//! model usually has no solution.
-//!
-//! **Guarantee**: exact. [`Status::Optimal`] only when HiGHS proves
-//! the model infeasible or its own solution optimal, or when the best schedule already meets
-//! the crate's [lower bound](crate::bounds::lower_bound) (then no model is built: the counters
-//! `columns` and `rows` are 0). The presolve stops at its first contradiction and never
-//! empties a window, so HiGHS, not the presolve, decides infeasibility; the counter
-//! `presolve_contradiction` is 1 when the presolve had met a contradiction first (HiGHS then
-//! usually confirms it at once). Otherwise the best schedule (HiGHS's, `dp`'s or the
-//! heuristic's) with HiGHS's dual bound.
-//! **Size**: `Σ_j Σ_n |window|` columns, at most `H` rows per edge and node and `H` rows per
-//! node and dimension; a model beyond [`Ilp::max_columns`] / [`Ilp::max_nonzeros`] is refused
-//! with [`SolveError::TooLarge`] (never silently truncated). Solving is NP-hard; HiGHS's
-//! branch-and-cut is exponential in the worst case.
-//!
-//! HiGHS runs on a thread of its own with the time left, which `ilp` joins before it returns:
-//! an interrupt callback (`interrupt.rs`, the crate's only `unsafe` code) stops HiGHS at its
-//! next interrupt point once the time is up or the cancellation flag of [`SolveOptions`] is
-//! set. HiGHS's presolve has no interrupt point (a cancel waits for it: about a second on a
-//! 30-task RCPSP model); HiGHS's own time limit covers it. HiGHS keeps a pool of worker
-//! threads per thread that runs it; on a thread of its own, the pool is released when the
-//! solve ends. So once `schedule` returns, nothing of the solve is running.
 
 mod cuts;
 mod highs;
@@ -84,7 +32,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use super::heuristic::heuristic_schedule;
-use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions, Status};
+use super::{Deadline, OptionError, Scheduler, Solution, SolveError, SolveOptions, Status};
 use crate::bounds::{deadline_conflict, lower_bound};
 use crate::model::{Problem, Time};
 use model::{Limits, TimeIndexed};
@@ -93,14 +41,74 @@ use windows::Windows;
 /// The largest share of the time left that [`Ilp::shaving`] may take.
 const SHAVING_SHARE: f64 = 0.25;
 
-/// The time-indexed ILP solver (see the [module docs](self)).
+/// `ilp`: a time-indexed integer program solved by HiGHS — exact, with a proof of optimality
+/// or a proven bound when stopped early.
+///
+/// **Question asked**: is there a schedule shorter than the best one known? With `H` the
+/// makespan of the default [`Greedy`](crate::Greedy) portfolio (improved by a short run of the `dp` solver used as a
+/// primal heuristic, [`Ilp::dp_share`] of the time limit: its schedule only, never its bound),
+/// the model admits exactly the schedules that end by `H − 1` and minimises the makespan.
+/// HiGHS then either proves the model infeasible — `H` is optimal — or finds a shorter
+/// schedule and proves the model's optimum, which is the problem's. Asking for `H − 1` rather
+/// than `H` narrows every window by one tick and drops the heuristic schedule from the search,
+/// which tightens the LP. With a [relative gap](Ilp::relative_gap) `g`, the horizon is
+/// `⌈H (1 − g)⌉ − 1`.
+///
+/// **Presolve**: constraint propagation (precedence, disjunction of pinned tasks
+/// that cannot run side by side, time-tabling, energetic reasoning) narrows each task's window
+/// and infers orders between such tasks, then [shaving](Ilp::shaving) removes the starts,
+/// finishes and orders it refutes; all valid for every schedule within the horizon.
+///
+/// **Model**: step variables `z[j,n,t]` = "task `j` has started on node `n` by
+/// `t`" over each window, which is the classic start-time formulation (`x = z(t) − z(t − 1)`)
+/// with the same LP bound and far fewer nonzeros: precedence rows per edge and time with the
+/// transfer delay charged across nodes, capacity rows per node, dimension and time, clique
+/// cuts (`solver/ilp/cuts.rs`), and an integer makespan `C`. On one node (RCPSP) it is the DDT
+/// formulation (Pritsker, Watters and Wolfe, "Multiproject scheduling with limited resources:
+/// a zero-one programming approach", 1969; Christofides, Alvarez-Valdes and Tamarit 1987) in
+/// the step form of Artigues, Koné, Lopez and Mongeau, "Mixed-integer linear programming
+/// formulations", in *Handbook on Project Management and Scheduling*, 2015.
+///
+/// **Solve**: the model is written with good_lp, handed to HiGHS (the `highs` crate, used
+/// directly for what good_lp does not expose: HiGHS's dual bound and its exact model status),
+/// with the time limit, thread count and relative gap of [`Ilp`]. The absolute gap is set just
+/// below one tick, as makespans are integers; primal heuristics get little effort, since the
+/// model usually has no solution.
+///
+/// **Guarantee**: exact. [`Status::Optimal`] only when HiGHS proves
+/// the model infeasible or its own solution optimal, or when the best schedule already meets
+/// the crate's [lower bound](crate::lower_bound) (then no model is built: the counters
+/// `columns` and `rows` are 0). The presolve stops at its first contradiction and never
+/// empties a window, so HiGHS, not the presolve, decides infeasibility; the counter
+/// `presolve_contradictions` is 1 when the presolve had met a contradiction first (HiGHS then
+/// usually confirms it at once). Otherwise the best schedule (HiGHS's, `dp`'s or the
+/// heuristic's) with HiGHS's dual bound.
+/// **Size**: `Σ_j Σ_n |window|` columns, at most `H` rows per edge and node and `H` rows per
+/// node and dimension; a model beyond [`Ilp::max_columns`] / [`Ilp::max_nonzeros`] is refused
+/// with [`SolveError::TooLarge`] (never silently truncated). Solving is NP-hard; HiGHS's
+/// branch-and-cut is exponential in the worst case.
+///
+/// HiGHS runs on a thread of its own with the time left, which `ilp` joins before it returns:
+/// an interrupt callback (`solver/ilp/interrupt.rs`, the crate's only `unsafe` code) stops HiGHS at its
+/// next interrupt point once the time is up or the cancellation flag of [`SolveOptions`] is
+/// set. HiGHS's presolve has no interrupt point (a cancel waits for it: about a second on a
+/// 30-task RCPSP model); HiGHS's own time limit covers it. HiGHS keeps a pool of worker
+/// threads per thread that runs it; on a thread of its own, the pool is released when the
+/// solve ends. So once `schedule` returns, nothing of the solve is running.
+///
+/// **Options and counters**: of [`SolveOptions`], the time limit and cancellation flag (see
+/// above) and `threads` (HiGHS's) apply; the seed reaches only the starting heuristic (HiGHS
+/// runs with a fixed seed). Counters: `columns`, `rows` and `nonzeros` of the model,
+/// `inferred_orders` (orders the presolve inferred), `presolve_milliseconds`,
+/// `presolve_contradictions` (0 or 1).
 ///
 /// ```
 /// use dagplan::{Ilp, Scheduler, Status};
-/// let problem = dagplan::example::five_tasks();
-/// let solution = Ilp::default().schedule(&problem).unwrap();
+/// let problem = dagplan::example::five_tasks()?;
+/// let solution = Ilp::default().schedule(&problem)?;
 /// assert_eq!(solution.makespan(), 70);
 /// assert_eq!(solution.status, Status::Optimal);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Ilp {
@@ -128,25 +136,24 @@ impl Default for Ilp {
 }
 
 impl Ilp {
-    /// A solver with these options (time limit, threads; HiGHS is deterministic, the seed
-    /// is not used).
+    /// A solver with these options (time limit, cancellation, threads; the seed reaches only
+    /// the starting heuristic).
     pub fn new(options: SolveOptions) -> Self {
         Self { options, ..Self::default() }
     }
 
-    /// Replaces the shared options.
-    pub fn options(mut self, options: SolveOptions) -> Self {
-        self.options = options;
-        self
+    /// The options it was built with.
+    pub fn options(&self) -> &SolveOptions {
+        &self.options
     }
 
     /// Stops once `(makespan − bound) / makespan ≤ gap` (default 0: prove optimality): the
     /// model then asks only for schedules shorter than `⌈H (1 − gap)⌉`, `H` the best known
     /// makespan, and HiGHS stops at the same gap on its own schedules. A gap outside `[0, 1]`
     /// or not finite is refused.
-    pub fn relative_gap(mut self, gap: f64) -> Result<Self, SolveError> {
+    pub fn relative_gap(mut self, gap: f64) -> Result<Self, OptionError> {
         if !(0.0..=1.0).contains(&gap) {
-            return Err(SolveError::Backend(format!("relative gap {gap} is not in [0, 1]")));
+            return Err(OptionError::new("relative_gap", gap, "must be in [0, 1]"));
         }
         self.relative_gap = gap;
         Ok(self)
@@ -165,15 +172,15 @@ impl Ilp {
         self
     }
 
-    /// Share of the time limit given to a short run of [`Dp`](super::Dp) as a *primal*
+    /// Share of the time limit given to a short run of [`Dp`](crate::Dp) as a *primal*
     /// heuristic before HiGHS starts (default 0.1; 0 turns `dp` off). A second run searches
     /// alongside HiGHS until it stops. Only their schedules are used — the first as a
     /// smaller horizon, both as answers; their bounds are discarded, so every `Optimal`
     /// status of `ilp` is HiGHS's proof. Without a time limit each run is capped at 100,000
     /// states. A share outside `[0, 1)` is refused.
-    pub fn dp_share(mut self, share: f64) -> Result<Self, SolveError> {
+    pub fn dp_share(mut self, share: f64) -> Result<Self, OptionError> {
         if !(0.0..1.0).contains(&share) {
-            return Err(SolveError::Backend(format!("dp share {share} is not in [0, 1)")));
+            return Err(OptionError::new("dp_share", share, "must be in [0, 1)"));
         }
         self.dp_share = share;
         Ok(self)
@@ -251,8 +258,8 @@ impl Scheduler for Ilp {
             ("rows", model.rows.len() as u64),
             ("nonzeros", model.nonzeros() as u64),
             ("inferred_orders", windows.orders.len() as u64),
-            ("presolve_ms", presolve_ms),
-            ("presolve_contradiction", u64::from(windows.contradiction)),
+            ("presolve_milliseconds", presolve_ms),
+            ("presolve_contradictions", u64::from(windows.contradiction)),
         ];
         if deadline.reached() {
             return Solution::new(problem, heuristic.schedule, lower, started, counters);
@@ -289,11 +296,8 @@ impl Scheduler for Ilp {
             let found = model.decode(values).ok_or_else(|| {
                 SolveError::Internal("HiGHS returned a solution without a start for some task".into())
             })?;
-            if let Err(violations) = found.verify(problem) {
-                return Err(SolveError::Internal(format!(
-                    "HiGHS's solution violates the problem: {}",
-                    violations.first().map(ToString::to_string).unwrap_or_default()
-                )));
+            if let Err(error) = found.verify(problem) {
+                return Err(SolveError::Internal(format!("HiGHS's solution violates the problem: {error}")));
             }
             if found.makespan() < schedule.makespan() {
                 schedule = found;

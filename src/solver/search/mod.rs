@@ -1,66 +1,5 @@
-//! `search`: anytime improvement of the greedy plan until the time limit, a schedule budget
-//! or cancellation.
-//!
-//! # Algorithm
-//! 1. Run the [`Greedy`] portfolio (same options). If its makespan meets the lower bound it
-//!    is optimal and returned at once.
-//! 2. Otherwise improve it on `k` **islands** in parallel (rayon; `k` =
-//!    [`Search::islands`], by default the thread count), with the method that suits the
-//!    problem:
-//!    * **Shops** — every node any task can use is unary (no two of its tasks fit together:
-//!      job shops, flexible job shops, one machine per node): **tabu search** on the
-//!      disjunctive graph. Moves shift a task to the front or back of its block on a critical
-//!      path (N7, containing Nowicki and Smutnicki's N5) or, when tasks have a choice of node,
-//!      move a critical task to another node at its best position (Mastrolilli and
-//!      Gambardella); moves are ranked by a head/tail estimate, the best non-tabu one is
-//!      applied and the plan re-timed exactly; islands restart from their best after a stall.
-//!    * **Everything else** (cumulative resources, RCPSP, multi-node workflows): an
-//!      **activity-list genetic algorithm**. Each child list is decoded by the serial
-//!      schedule generation scheme of the crate's list-scheduling engine (each task at its
-//!      earliest feasible start, on the node where it finishes earliest, so placement and
-//!      transfer delays are part of every decoding), improved by double justification
-//!      (forward–backward improvement), and replaced by the start order of the justified
-//!      schedule. Parents are drawn by binary tournament and recombined by Hartmann's
-//!      two-point crossover; mutation swaps neighbours that do not depend on each other;
-//!      parents and children compete for the places, duplicates dropped; a stalled island is
-//!      rebuilt around its best. Islands start from the greedy plan's start order and biased
-//!      random samples and pass their best list to the next island (a ring) after each epoch.
-//!
-//!    Islands run in epochs of [`EPOCH`] schedules and synchronise in between, so the result
-//!    does not depend on thread timing.
-//! 3. Stop when the makespan meets the lower bound, the time is up, the solve is cancelled,
-//!    or the schedule budget is spent; return the best schedule of all islands (ties: the
-//!    lowest island), or the greedy plan if none is shorter.
-//!
-//! # Complexity
-//! Genetic algorithm, per child: O(n + e) for crossover and mutation, three serial passes of
-//! the engine (O(n·(p + c·log c + s·r)) each: see the engine's docs) and an O(n log n) sort;
-//! memory O(k·size·n). Tabu search, per iteration: O(n + e) for the critical path and the
-//! exact re-timing plus O(b·k·p) for the estimates of b blocks of k tasks; memory O(k·n²)
-//! for the tabu memory, so shops above 2,000 tasks go to the genetic algorithm. Figures per
-//! decoded schedule are in BENCHMARKS.md.
-//!
-//! # Literature
-//! Hartmann (1998), "A competitive genetic algorithm for resource-constrained project
-//! scheduling", Naval Research Logistics 45; Nowicki and Smutnicki (1996), "A fast taboo
-//! search algorithm for the job shop problem", Management Science 42; Mastrolilli and
-//! Gambardella (2000), "Effective neighbourhood functions for the flexible job shop
-//! problem", Journal of Scheduling 3; Valls, Ballestín and Quintanilla (2005),
-//! "Justification and RCPSP: a technique that pays", EJOR 165; Debels and Vanhoucke (2007),
-//! "A decomposition-based genetic algorithm for the resource-constrained project-scheduling
-//! problem", Operations Research 55; Kolisch and Hartmann (2006), "Experimental
-//! investigation of heuristics for resource-constrained project scheduling: an update",
-//! EJOR 174 (schedule counts as the measure of effort).
-//!
-//! # Guarantee
-//! Heuristic and anytime: never worse than the greedy portfolio it starts from (that plan
-//! stays the incumbent until a shorter one is found), every schedule feasible by construction
-//! (and verified in every test), `Optimal` only when the makespan meets the proven lower
-//! bound. **Reproducibility**: with a schedule budget ([`Search::schedules`]) and no time
-//! limit, the same problem, seed and island count give the same schedule on any machine.
-//! A time limit makes the result depend on the machine's speed and load (how many schedules
-//! fit in the time); use the budget for reproducible experiments. Without either, the search
-//! stops after a default budget of `min(50,000, 5,000,000 / tasks)` schedules (at least 30).
+//! `search`: the anytime improvement solver [`Search`] (algorithm, complexity, sources and
+//! guarantee on the type).
 
 mod control;
 mod ga;
@@ -86,15 +25,78 @@ pub const EPOCH: u64 = 3_000;
 /// Individuals per island.
 const POPULATION: usize = 40;
 
-/// The anytime improvement solver (see the [module docs](self)).
+/// `search`: anytime improvement of the greedy plan until the time limit, a schedule budget
+/// or cancellation.
+///
+/// # Algorithm
+/// 1. Run the [`Greedy`] portfolio (same options). If its makespan meets the lower bound it
+///    is optimal and returned at once.
+/// 2. Otherwise improve it on `k` **islands** in parallel (rayon; `k` =
+///    [`Search::islands`], by default the thread count), with the method that suits the
+///    problem:
+///    * **Shops** — every node any task can use is unary (no two of its tasks fit together:
+///      job shops, flexible job shops, one machine per node): **tabu search** on the
+///      disjunctive graph. Moves shift a task to the front or back of its block on a critical
+///      path (N7, containing Nowicki and Smutnicki's N5) or, when tasks have a choice of node,
+///      move a critical task to another node at its best position (Mastrolilli and
+///      Gambardella); moves are ranked by a head/tail estimate, the best non-tabu one is
+///      applied and the plan re-timed exactly; islands restart from their best after a stall.
+///    * **Everything else** (cumulative resources, RCPSP, multi-node workflows): an
+///      **activity-list genetic algorithm**. Each child list is decoded by the serial
+///      schedule generation scheme of the crate's list-scheduling engine (each task at its
+///      earliest feasible start, on the node where it finishes earliest, so placement and
+///      transfer delays are part of every decoding), improved by double justification
+///      (forward–backward improvement), and replaced by the start order of the justified
+///      schedule. Parents are drawn by binary tournament and recombined by Hartmann's
+///      two-point crossover; mutation swaps neighbours that do not depend on each other;
+///      parents and children compete for the places, duplicates dropped; a stalled island is
+///      rebuilt around its best. Islands start from the greedy plan's start order and biased
+///      random samples and pass their best list to the next island (a ring) after each epoch.
+///
+///    Islands run in epochs of [`EPOCH`] schedules and synchronise in between, so the result
+///    does not depend on thread timing.
+/// 3. Stop when the makespan meets the lower bound, the time is up, the solve is cancelled,
+///    or the schedule budget is spent; return the best schedule of all islands (ties: the
+///    lowest island), or the greedy plan if none is shorter.
+///
+/// # Complexity
+/// Genetic algorithm, per child: O(n + e) for crossover and mutation, three serial passes of
+/// the engine (O(n·(p + c·log c + s·r)) each: see the engine's docs) and an O(n log n) sort;
+/// memory O(k·size·n). Tabu search, per iteration: O(n + e) for the critical path and the
+/// exact re-timing plus O(b·k·p) for the estimates of b blocks of k tasks; memory O(k·n²)
+/// for the tabu memory, so shops above 2,000 tasks go to the genetic algorithm. Figures per
+/// decoded schedule are in BENCHMARKS.md.
+///
+/// # Literature
+/// Hartmann (1998), "A competitive genetic algorithm for resource-constrained project
+/// scheduling", Naval Research Logistics 45; Nowicki and Smutnicki (1996), "A fast taboo
+/// search algorithm for the job shop problem", Management Science 42; Mastrolilli and
+/// Gambardella (2000), "Effective neighbourhood functions for the flexible job shop
+/// problem", Journal of Scheduling 3; Valls, Ballestín and Quintanilla (2005),
+/// "Justification and RCPSP: a technique that pays", EJOR 165; Debels and Vanhoucke (2007),
+/// "A decomposition-based genetic algorithm for the resource-constrained project-scheduling
+/// problem", Operations Research 55; Kolisch and Hartmann (2006), "Experimental
+/// investigation of heuristics for resource-constrained project scheduling: an update",
+/// EJOR 174 (schedule counts as the measure of effort).
+///
+/// # Guarantee
+/// Heuristic and anytime: never worse than the greedy portfolio it starts from (that plan
+/// stays the incumbent until a shorter one is found), every schedule feasible by construction
+/// (and verified in every test), `Optimal` only when the makespan meets the proven lower
+/// bound. **Reproducibility**: with a schedule budget ([`Search::schedules`]) and no time
+/// limit, the same problem, seed and island count give the same schedule on any machine.
+/// A time limit makes the result depend on the machine's speed and load (how many schedules
+/// fit in the time); use the budget for reproducible experiments. Without either, the search
+/// stops after a default budget of `min(50,000, 5,000,000 / tasks)` schedules (at least 30).
 ///
 /// ```
 /// use dagplan::{Scheduler, SolveOptions};
-/// use dagplan::solver::search::Search;
-/// let problem = dagplan::example::five_tasks();
+/// use dagplan::Search;
+/// let problem = dagplan::example::five_tasks()?;
 /// let solution = Search::new(SolveOptions::default().seed(7)).schedules(2_000).schedule(&problem).unwrap();
 /// assert_eq!(solution.makespan(), 70);
 /// assert!(solution.schedule.verify(&problem).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Search {
@@ -139,7 +141,7 @@ impl Search {
 
     fn solve(&self, problem: &Problem, started: Instant) -> Result<Solution, SolveError> {
         let deadline = self.options.deadline();
-        let greedy = Greedy::new().options(self.options.clone()).schedule(problem)?;
+        let greedy = Greedy::new(self.options.clone()).schedule(problem)?;
         let greedy_schedules = greedy.stats.counters.iter().find(|c| c.0 == "schedules").map_or(0, |c| c.1);
         let bound = lower_bound(problem);
         let start = index_by_task(problem, greedy.schedule.assignments())?;

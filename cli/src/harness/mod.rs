@@ -1,11 +1,11 @@
 //! The research harness: run solvers over whole benchmark sets and compute the figures the
 //! literature reports.
 //!
-//! A **set** is a directory of problem files in any format [`crate::io`] reads; its known
+//! A **set** is a directory of problem files in any format [`dagplan::io`] reads; its known
 //! optima are in `optimum/optimum.csv` beside the files (or `optimum.csv` in the directory).
 //! [`InstanceSet::load`] lists the instances in natural order (`j301_2` before `j3010_1`).
 //! [`run_instance`] solves one instance, **verifies the schedule** with
-//! [`Schedule::verify`](crate::Schedule::verify) and checks it against the known bounds, and
+//! [`Schedule::verify`](dagplan::Schedule::verify) and checks it against the known bounds, and
 //! returns a [`Record`]; a failed check is a [`HarnessError`], never a figure.
 //! [`Summary::of`] aggregates the records of one set and solver ([`metrics`]), and [`report`]
 //! formats the table and the per-instance CSV.
@@ -21,11 +21,11 @@ use std::time::{Duration, Instant};
 
 pub use metrics::{Summary, deviation_percent};
 
-use crate::bounds::LowerBounds;
-use crate::io::optimum::{Optima, Optimum};
-use crate::io::{Format, ParseError};
-use crate::model::{Problem, Time};
-use crate::solver::{Scheduler, SolveError, Status};
+use dagplan::LowerBounds;
+use dagplan::io::optimum::{Optima, Optimum};
+use dagplan::io::{Format, ParseError};
+use dagplan::{Problem, Time};
+use dagplan::{Scheduler, SolveError, Status, VerifyError};
 
 /// Why a benchmark run stopped: the set could not be read, or a solver's answer failed a check.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,15 +45,16 @@ pub enum HarnessError {
     /// An instance or optimum file could not be read.
     #[error(transparent)]
     Parse(#[from] ParseError),
-    /// A schedule failed [`Schedule::verify`](crate::Schedule::verify).
-    #[error("{solver} on {instance}: the schedule failed verification: {}", .violations.join("; "))]
+    /// A schedule failed [`Schedule::verify`](dagplan::Schedule::verify).
+    #[error("{solver} on {instance}: {error}")]
     Verification {
         /// The instance.
         instance: String,
         /// The solver.
         solver: String,
-        /// The violations found (as text).
-        violations: Vec<String>,
+        /// Every violation found.
+        #[source]
+        error: VerifyError,
     },
     /// A result contradicts the known bounds or the solver's own claims: a bug in a solver, a
     /// reader or the optimum file.
@@ -120,7 +121,7 @@ pub fn find_optima(dir: impl AsRef<Path>) -> Result<Option<Optima>, ParseError> 
     let dir = dir.as_ref();
     for candidate in [dir.join("optimum").join("optimum.csv"), dir.join("optimum.csv")] {
         if candidate.is_file() {
-            return crate::io::optimum::read(&candidate).map(Some);
+            return dagplan::io::optimum::read(&candidate).map(Some);
         }
     }
     Ok(None)
@@ -234,8 +235,7 @@ impl Record {
 
 /// Solves one instance, verifies the schedule and checks it against the known bounds.
 ///
-/// A solver that returns no schedule ([`SolveError::LimitReached`], [`SolveError::TooLarge`],
-/// [`SolveError::Backend`]) gives a record with [`Outcome::Failed`]. Everything that means a
+/// A solver that returns no schedule ([`SolveError::TooLarge`], [`SolveError::Backend`]) gives a record with [`Outcome::Failed`]. Everything that means a
 /// bug is an error: a schedule that fails verification, [`SolveError::Internal`], a makespan
 /// below the known lower bound, a proven optimum above the best known makespan, or a proven
 /// bound above it.
@@ -257,10 +257,10 @@ pub fn run_instance(
     };
     let outcome = match result {
         Ok(solution) => {
-            solution.schedule.verify(problem).map_err(|violations| HarnessError::Verification {
+            solution.schedule.verify(problem).map_err(|error| HarnessError::Verification {
                 instance: instance.to_owned(),
                 solver: solver.name().to_owned(),
-                violations: violations.iter().map(ToString::to_string).collect(),
+                error,
             })?;
             let makespan = solution.makespan();
             if let Some(o) = optimum {
@@ -293,7 +293,7 @@ pub fn run_instance(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::CriticalPath;
+    use dagplan::CriticalPath;
 
     #[test]
     fn natural_order_reads_numbers_as_numbers() {
@@ -305,13 +305,13 @@ mod tests {
 
     #[test]
     fn a_makespan_below_the_known_bound_is_an_error() {
-        let problem = crate::io::parse_problem("1 1\n0 5\n", crate::io::Format::JobShop).unwrap();
-        let ok = run_instance("s", "i", &problem, &CriticalPath, Some(Optimum::exact(5))).unwrap();
+        let problem = dagplan::io::parse_problem("1 1\n0 5\n", dagplan::io::Format::JobShop).unwrap();
+        let ok = run_instance("s", "i", &problem, &CriticalPath::default(), Some(Optimum::exact(5))).unwrap();
         assert_eq!(ok.makespan(), Some(5));
         assert!(ok.proven_optimal());
-        let e = run_instance("s", "i", &problem, &CriticalPath, Some(Optimum::exact(6))).unwrap_err();
+        let e = run_instance("s", "i", &problem, &CriticalPath::default(), Some(Optimum::exact(6))).unwrap_err();
         assert!(e.to_string().contains("makespan 5 is below the known lower bound 6"), "{e}");
-        let e = run_instance("s", "i", &problem, &CriticalPath, Some(Optimum::exact(4))).unwrap_err();
+        let e = run_instance("s", "i", &problem, &CriticalPath::default(), Some(Optimum::exact(4))).unwrap_err();
         assert!(e.to_string().contains("proven bound 5 is above the best known makespan 4"), "{e}");
     }
 }

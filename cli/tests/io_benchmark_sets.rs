@@ -13,12 +13,12 @@
     reason = "test helpers fail loudly on broken fixtures"
 )]
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
-use dagplan::harness::{InstanceSet, run_instance};
 use dagplan::io::{self, Format};
-use dagplan::solver::CriticalPath;
-use dagplan::{NodeId, Problem};
+use dagplan::{CriticalPath, NodeId, Problem};
+use dagplan_cli::harness::{InstanceSet, run_instance};
 
 /// Loads a set (None, with a note, when the data is absent).
 fn set(relative: &str) -> Option<InstanceSet> {
@@ -34,10 +34,10 @@ fn check_set(relative: &str, count: usize, format: Format) -> Option<Vec<(String
     let mut problems = Vec::new();
     for path in &set.instances {
         assert_eq!(Format::from_path(path), Some(format));
-        let name = dagplan::harness::file_name(path);
+        let name = dagplan_cli::harness::file_name(path);
         let problem = io::read_problem(path).unwrap_or_else(|e| panic!("{e}"));
         let optimum = optima.get(&name).unwrap_or_else(|| panic!("{name} missing from the optimum file"));
-        let record = run_instance(&set.name, &name, &problem, &CriticalPath, Some(optimum)).unwrap();
+        let record = run_instance(&set.name, &name, &problem, &CriticalPath::default(), Some(optimum)).unwrap();
         assert!(record.makespan().unwrap() >= optimum.lower);
         problems.push((name, problem));
     }

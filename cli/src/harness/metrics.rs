@@ -1,7 +1,7 @@
 //! The figures reported per set and solver.
 //!
 //! * **at optimum**: instances whose makespan equals the known optimum (closed instances).
-//! * **proven**: instances the solver itself proved optimal ([`Status::Optimal`](crate::Status)).
+//! * **proven**: instances the solver itself proved optimal ([`Status::Optimal`](dagplan::Status)).
 //! * **deviation from the optimum**: mean of `100 · (makespan − optimum) / optimum`, given
 //!   only when every instance of the set has a known optimum (j30, Patterson, the job shops).
 //! * **deviation from the critical-path bound**: mean of `100 · (makespan − CP) / CP`, where
@@ -19,7 +19,7 @@
 use std::time::Duration;
 
 use super::Record;
-use crate::model::Time;
+use dagplan::Time;
 
 /// `100 · (value − reference) / reference`; `None` when the reference is 0.
 pub fn deviation_percent(value: Time, reference: Time) -> Option<f64> {
@@ -98,8 +98,8 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::harness::Outcome;
-    use crate::io::optimum::Optimum;
-    use crate::solver::Status;
+    use dagplan::Status;
+    use dagplan::io::optimum::Optimum;
 
     fn record(makespan: Option<Time>, cp: Time, optimum: Option<Optimum>, status: Status, ms: u64) -> Record {
         Record {

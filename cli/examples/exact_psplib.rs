@@ -2,8 +2,8 @@
 //! the known optimum, every schedule verified.
 //!
 //! ```text
-//! cargo run --release --example exact_psplib -- ilp ../shared/data/psplib/j30 --limit 10 --threads 2
-//! cargo run --release --example exact_psplib -- dp ../shared/data/psplib/patterson --limit 10 --max-tasks 27
+//! cargo run --release -p dagplan-cli --example exact_psplib -- ilp ../shared/data/psplib/j30 --limit 10 --threads 2
+//! cargo run --release -p dagplan-cli --example exact_psplib -- dp ../shared/data/psplib/patterson --limit 10 --max-tasks 27
 //! ```
 //!
 //! Options: `--limit S` (seconds per instance, default 10), `--threads N` (default 2),
@@ -89,9 +89,7 @@ fn main() -> Result<(), Error> {
                 continue;
             }
         };
-        if let Err(v) = solution.schedule.verify(&problem) {
-            return Err(format!("{name}: invalid schedule: {:?}", v.first()).into());
-        }
+        solution.schedule.verify(&problem).map_err(|e| format!("{name}: {e}"))?;
         let (lo, hi) = known.get(&name).copied().unwrap_or((0, 0));
         let m = solution.makespan();
         if hi > 0 && lo == hi && m < lo {
@@ -111,7 +109,7 @@ fn main() -> Result<(), Error> {
             eprintln!("{name}: {:?}", solution.stats.counters);
         }
         println!(
-            "{name},{},{m},{},{:?},{hi},{dev:.2},{secs:.3}",
+            "{name},{},{m},{},{},{hi},{dev:.2},{secs:.3}",
             problem.task_count(),
             solution.lower_bound,
             solution.status

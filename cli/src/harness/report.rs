@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{Outcome, Record, Summary, deviation_percent};
-use crate::solver::{Solution, Status};
+use dagplan::Solution;
 
 /// The header of the solver table ([`solver_row`]).
 pub fn solver_header() -> String {
@@ -17,7 +17,7 @@ pub fn solver_row(solver: &str, solution: &Solution) -> String {
         solver,
         solution.makespan(),
         solution.lower_bound,
-        format!("{:?}", solution.status),
+        solution.status.to_string(),
         100.0 * solution.gap(),
         human_time(solution.stats.elapsed.as_secs_f64())
     )
@@ -34,10 +34,9 @@ pub fn csv_row(r: &Record) -> String {
     let pct = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
     let (status, makespan, bound, error) = match &r.outcome {
         Outcome::Solved { makespan, lower_bound, status } => {
-            let s = if *status == Status::Optimal { "optimal" } else { "feasible" };
-            (s, Some(*makespan), Some(*lower_bound), String::new())
+            (status.to_string(), Some(*makespan), Some(*lower_bound), String::new())
         }
-        Outcome::Failed(e) => ("failed", None, None, e.clone()),
+        Outcome::Failed(e) => ("failed".to_owned(), None, None, e.clone()),
     };
     let known = r.optimum.and_then(|o| o.value());
     let fields = [
@@ -46,7 +45,7 @@ pub fn csv_row(r: &Record) -> String {
         csv_field(&r.solver),
         r.tasks.to_string(),
         r.nodes.to_string(),
-        status.to_owned(),
+        status,
         opt(makespan),
         opt(bound),
         r.cp_bound.to_string(),
@@ -110,7 +109,8 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::io::optimum::Optimum;
+    use dagplan::Status;
+    use dagplan::io::optimum::Optimum;
 
     #[test]
     fn csv_rows_have_one_field_per_header_column() {

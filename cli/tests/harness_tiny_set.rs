@@ -7,11 +7,10 @@
 
 use std::path::PathBuf;
 
-use dagplan::harness::report::{CSV_HEADER, csv_row, summary_table};
-use dagplan::harness::{HarnessError, InstanceSet, Summary, file_name, run_instance};
 use dagplan::io::read_problem;
-use dagplan::solver::solver_by_name;
-use dagplan::{Scheduler, SolveOptions};
+use dagplan::{Scheduler, SolveOptions, solver_by_name};
+use dagplan_cli::harness::report::{CSV_HEADER, csv_row, summary_table};
+use dagplan_cli::harness::{HarnessError, InstanceSet, Summary, file_name, run_instance};
 
 struct TempDir(PathBuf);
 

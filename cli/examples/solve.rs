@@ -3,12 +3,12 @@
 //! writes the schedule as JSON. The schedule is verified before anything is printed.
 //!
 //! ```text
-//! cargo run --release --example solve -- [--solver NAME] [--time-limit S] [--threads N]
+//! cargo run --release -p dagplan-cli --example solve -- [--solver NAME] [--time-limit S] [--threads N]
 //!     [--seed N] [--out schedule.json] [--format json|sm|rcp|jss|fjs] [--width N] FILE
 //! ```
 //!
 //! FILE is JSON or any benchmark format (by extension, or `--format`). Solvers are looked up
-//! by name in the registry (`dagplan::solver::solver_names()`); the default is `greedy` when
+//! by name in the registry (`dagplan::solver_names()`); the default is `greedy` when
 //! registered, else `critical-path`.
 
 use std::fmt::Write as _;
@@ -17,11 +17,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use dagplan::LowerBounds;
-use dagplan::harness::report::{solver_header, solver_row};
-use dagplan::harness::{deviation_percent, file_name, find_optima};
 use dagplan::io::{Format, read_problem, read_problem_as};
-use dagplan::render::text_gantt;
-use dagplan::solver::{SolveOptions, solver_by_name, solver_names};
+use dagplan::{SolveOptions, solver_by_name, solver_names, text_gantt};
+use dagplan_cli::harness::report::{solver_header, solver_row};
+use dagplan_cli::harness::{deviation_percent, file_name, find_optima};
 
 const USAGE: &str = "usage: solve [--solver NAME] [--time-limit S] [--threads N] [--seed N] [--out FILE.json] \
 [--format json|sm|rcp|jss|fjs] [--width N] FILE";
@@ -45,12 +44,16 @@ fn parse_args() -> Result<Args, String> {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
         match arg.as_str() {
             "--solver" => solver = value("--solver")?,
-            "--time-limit" => options = options.time_limit(dagplan::harness::parse_seconds(&value("--time-limit")?)?),
-            "--threads" => options = options.threads(dagplan::harness::parse_count(&value("--threads")?, "--threads")?),
-            "--seed" => options = options.seed(dagplan::harness::parse_count(&value("--seed")?, "--seed")? as u64),
+            "--time-limit" => {
+                options = options.time_limit(dagplan_cli::harness::parse_seconds(&value("--time-limit")?)?)
+            }
+            "--threads" => {
+                options = options.threads(dagplan_cli::harness::parse_count(&value("--threads")?, "--threads")?)
+            }
+            "--seed" => options = options.seed(dagplan_cli::harness::parse_count(&value("--seed")?, "--seed")? as u64),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--format" => format = Some(value("--format")?.parse::<Format>().map_err(|e| e.to_string())?),
-            "--width" => width = dagplan::harness::parse_count(&value("--width")?, "--width")?,
+            "--width" => width = dagplan_cli::harness::parse_count(&value("--width")?, "--width")?,
             "-h" | "--help" => return Err(USAGE.into()),
             other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
             other if file.is_none() => file = Some(PathBuf::from(other)),
@@ -80,8 +83,7 @@ fn run() -> Result<(), String> {
         None => read_problem(&args.file),
     }
     .map_err(|e| e.to_string())?;
-    let solver = solver_by_name(&args.solver, &args.options)
-        .ok_or_else(|| format!("unknown solver `{}` (known: {})", args.solver, solver_names().join(", ")))?;
+    let solver = solver_by_name(&args.solver, &args.options).map_err(|e| e.to_string())?;
     let _ = writeln!(
         out,
         "{}: {} tasks, {} node(s), {} dependencies, resources {:?}\n",
@@ -93,10 +95,7 @@ fn run() -> Result<(), String> {
     );
 
     let solution = solver.schedule(&problem).map_err(|e| format!("{}: {e}", solver.name()))?;
-    if let Err(violations) = solution.schedule.verify(&problem) {
-        let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        return Err(format!("{}'s schedule failed verification: {}", solver.name(), list.join("; ")));
-    }
+    solution.schedule.verify(&problem).map_err(|e| format!("{}: {e}", solver.name()))?;
     let _ = writeln!(out, "{}\n{}\n", solver_header(), solver_row(solver.name(), &solution));
 
     let bounds = LowerBounds::compute(&problem);

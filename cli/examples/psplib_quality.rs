@@ -3,8 +3,8 @@
 //! default portfolio; on j60, mean deviation from the critical-path lower bound.
 //!
 //! ```text
-//! cargo run --release --no-default-features --example psplib_quality            # j30 and j60
-//! cargo run --release --no-default-features --example psplib_quality -- j30 20   # first 20 files
+//! cargo run --release -p dagplan-cli --no-default-features --example psplib_quality            # j30 and j60
+//! cargo run --release -p dagplan-cli --no-default-features --example psplib_quality -- j30 20   # first 20 files
 //! ```
 //!
 //! The data is read from `../shared/data/psplib` (or `$DAGPLAN_DATA/psplib`).
@@ -14,8 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use dagplan::solver::greedy::{Greedy, Policy, Rule, Scheme};
-use dagplan::{Cpm, Problem, Scheduler};
+use dagplan::{Cpm, Greedy, Policy, Problem, Rule, Scheduler, Scheme};
 
 /// The reference makespan of an instance (optimum or bound), if known.
 type Reference<'a> = &'a dyn Fn(&str, &Problem) -> Option<u64>;
@@ -59,9 +58,7 @@ fn deviation(
     let started = Instant::now();
     for (name, problem) in set {
         let solution = solver.schedule(problem)?;
-        if let Err(v) = solution.schedule.verify(problem) {
-            return Err(format!("{name}: invalid schedule: {v:?}").into());
-        }
+        solution.schedule.verify(problem).map_err(|e| format!("{name}: {e}"))?;
         let Some(best) = reference(name, problem) else { continue };
         let m = solution.makespan();
         if m < best && best > 0 {
@@ -99,7 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("|---|---|---|---|");
         for rule in Rule::ALL {
             for scheme in Scheme::ALL {
-                let solver = Greedy::single(rule, Policy::EarliestFinish, scheme);
+                let solver = Greedy::default().single(rule, Policy::EarliestFinish, scheme);
                 let (dev, _, ms) = deviation(&problems, reference, &solver)?;
                 println!("| {rule} | {scheme} | {dev:.2} | {ms:.2} |");
             }

@@ -2,7 +2,7 @@
 //! the figures the literature reports, per set and solver.
 //!
 //! ```text
-//! cargo run --release --example benchmark -- --solver NAME[,NAME...] [--time-limit S]
+//! cargo run --release -p dagplan-cli --example benchmark -- --solver NAME[,NAME...] [--time-limit S]
 //!     [--threads N] [--seed N] [--limit N] [--csv out.csv] DIR...
 //! ```
 //!
@@ -13,17 +13,17 @@
 //! per instance and solver as the run goes. `--limit N` runs only the first N instances of
 //! each set (natural order), for a quick look. `--solver all` runs every registered solver.
 //!
-//! The metrics are described in `dagplan::harness::metrics`.
+//! The metrics are described in `dagplan_cli::harness::metrics`.
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use dagplan::harness::report::{CSV_HEADER, csv_row, human_time, summary_table};
-use dagplan::harness::{InstanceSet, Record, Summary, file_name, run_instance};
 use dagplan::io::read_problem;
-use dagplan::solver::{SolveOptions, solver_by_name, solver_names};
+use dagplan::{SolveOptions, solver_by_name, solver_names};
+use dagplan_cli::harness::report::{CSV_HEADER, csv_row, human_time, summary_table};
+use dagplan_cli::harness::{InstanceSet, Record, Summary, file_name, run_instance};
 
 const USAGE: &str = "usage: benchmark --solver NAME[,NAME...]|all [--time-limit S] [--threads N] [--seed N] \
 [--limit N] [--csv out.csv] DIR...";
@@ -52,10 +52,14 @@ fn parse_args() -> Result<Args, String> {
                     solvers.extend(list.split(',').filter(|s| !s.is_empty()).map(str::to_owned));
                 }
             }
-            "--time-limit" => options = options.time_limit(dagplan::harness::parse_seconds(&value("--time-limit")?)?),
-            "--threads" => options = options.threads(dagplan::harness::parse_count(&value("--threads")?, "--threads")?),
-            "--seed" => options = options.seed(dagplan::harness::parse_count(&value("--seed")?, "--seed")? as u64),
-            "--limit" => limit = Some(dagplan::harness::parse_count(&value("--limit")?, "--limit")?),
+            "--time-limit" => {
+                options = options.time_limit(dagplan_cli::harness::parse_seconds(&value("--time-limit")?)?)
+            }
+            "--threads" => {
+                options = options.threads(dagplan_cli::harness::parse_count(&value("--threads")?, "--threads")?)
+            }
+            "--seed" => options = options.seed(dagplan_cli::harness::parse_count(&value("--seed")?, "--seed")? as u64),
+            "--limit" => limit = Some(dagplan_cli::harness::parse_count(&value("--limit")?, "--limit")?),
             "--csv" => csv = Some(PathBuf::from(value("--csv")?)),
             "-h" | "--help" => return Err(USAGE.into()),
             other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
@@ -85,8 +89,7 @@ fn run() -> Result<(), String> {
     let args = parse_args()?;
     let mut solvers = Vec::new();
     for name in &args.solvers {
-        let solver = solver_by_name(name, &args.options)
-            .ok_or_else(|| format!("unknown solver `{name}` (known: {})", solver_names().join(", ")))?;
+        let solver = solver_by_name(name, &args.options).map_err(|e| e.to_string())?;
         solvers.push(solver);
     }
     let sets = args.dirs.iter().map(InstanceSet::load).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
