@@ -18,9 +18,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use dagplan::generate::Generator;
-use dagplan::solver::search::Search;
-use dagplan::{Problem, Scheduler, SolveOptions};
+use dagplan::{Generator, Problem, Scheduler, Search, SolveOptions};
 
 /// The two budgets (schedules after the greedy start) on PSPLIB and on the larger instance.
 const BUDGETS: [u64; 2] = [3_000, 13_000];

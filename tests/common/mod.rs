@@ -9,9 +9,7 @@ use std::path::PathBuf;
 
 /// The root of the benchmark data.
 pub fn data_dir() -> PathBuf {
-    std::env::var_os("DAGPLAN_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared/data"))
+    std::env::var_os("DAGPLAN_DATA").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("../shared/data"))
 }
 
 /// The workspace root (the folder holding `Cargo.lock`), whichever member's tests run.
