@@ -123,8 +123,8 @@ mod tests {
         let e = solver_by_name("no-such-solver", &SolveOptions::default()).err().unwrap();
         assert_eq!(e.name, "no-such-solver");
         let text = e.to_string();
-        assert!(
-            text.starts_with("unknown solver `no-such-solver`; the solvers are topological, critical-path, greedy, dp")
-        );
+        assert!(text.starts_with(
+            "unknown solver `no-such-solver`; the solvers are topological, critical-path, greedy, search, dp"
+        ));
     }
 }
