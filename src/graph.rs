@@ -88,7 +88,7 @@ fn dues(problem: &Problem, duration: impl Fn(TaskId) -> Time, delay: impl Fn(Tas
 /// CPM): the one source of heads and tails for the bounds and the exact solvers.
 ///
 /// Each task runs at its shortest duration over the nodes it can run on, and a transfer delay
-/// counts only when it is unavoidable ([`unavoidable_delay`]). The *head* of a task is its
+/// counts only when it is unavoidable (when no node can run both tasks). The *head* of a task is its
 /// earliest start, its *tail* the longest path from its start to the end of the DAG, its own
 /// duration included; the latest times are measured back from a deadline, the critical path
 /// length unless a longer one is given ([`Cpm::with_deadline`]).

@@ -1,38 +1,4 @@
-//! Replanning a live cluster: from the previous plan, a time `now` and what happened since,
-//! the new problem, planned again.
-//!
-//! [`Replan::at`]`(now)` collects [`Event`]s (tasks finished, running longer or shorter,
-//! nodes added, removed or unavailable, tasks added or cancelled); [`Replan::problem`] turns
-//! the previous problem and plan into the new [`Replanning`]; [`Replanning::solve`] plans it
-//! with any solver.
-//!
-//! # How the new problem is built
-//! Every task of the previous problem is, at `now`:
-//! * **finished** when an event says so, or when the plan had it finish at or before `now`
-//!   and no event says it is still running. It drops out, and so do its dependencies; a
-//!   finished task whose transfer delay to a task still to run has not elapsed at `now`
-//!   stays, fixed where and when it ran, so that the delay is paid only across nodes;
-//! * **running** when an event says so, or when the plan had it start before `now` and
-//!   finish after it. It becomes fixed on its node at its start, with its actual or extended
-//!   duration (a running task that will now miss its deadline keeps running: its deadline is
-//!   dropped and it is listed in [`Replanning::late`]). A running task whose node is removed,
-//!   or becomes unavailable while it runs, is lost and starts again like a pending task;
-//! * **pending** otherwise: free to be placed anew, no earlier than `now` (a task fixed in
-//!   the previous problem stays fixed while its node exists).
-//!
-//! Removed nodes disappear from every eligibility list and per-node duration; added tasks may
-//! depend on previous tasks (a dependency on a task that finished is dropped).
-//!
-//! # Warm start and stability
-//! The previous plan, moved onto the new problem (finished tasks out, running ones as they
-//! are, pending ones where and when they were planned), is the **warm start**: when it is
-//! still feasible, [`Replanning::solve`] returns it unless the solver finds a strictly shorter
-//! plan, so replanning never makes the plan worse. With [`Replan::keep_nodes`], pending tasks
-//! stay on their previous node unless planning them freely shortens the plan; either way
-//! [`Replanned::moved`] counts the tasks that changed node.
-//!
-//! Building the problem is O((tasks + dependencies + nodes) · log) plus the validation of the
-//! new problem; solving costs what the solver costs (twice with `keep_nodes`).
+//! Replanning a live cluster (documented on [`Replan`], the entry point).
 
 use std::collections::HashSet;
 use std::time::Instant;
@@ -110,7 +76,41 @@ pub enum ReplanError {
     Solve(#[from] SolveError),
 }
 
-/// What happened, and when to replan (see the [module docs](self)).
+/// Replanning a live cluster: from the previous plan, a time `now` and what happened since,
+/// the new problem, planned again.
+///
+/// [`Replan::at`]`(now)` collects [`Event`]s (tasks finished, running longer or shorter,
+/// nodes added, removed or unavailable, tasks added or cancelled); [`Replan::problem`] turns
+/// the previous problem and plan into the new [`Replanning`]; [`Replanning::solve`] plans it
+/// with any solver.
+///
+/// # How the new problem is built
+/// Every task of the previous problem is, at `now`:
+/// * **finished** when an event says so, or when the plan had it finish at or before `now`
+///   and no event says it is still running. It drops out, and so do its dependencies; a
+///   finished task whose transfer delay to a task still to run has not elapsed at `now`
+///   stays, fixed where and when it ran, so that the delay is paid only across nodes;
+/// * **running** when an event says so, or when the plan had it start before `now` and
+///   finish after it. It becomes fixed on its node at its start, with its actual or extended
+///   duration (a running task that will now miss its deadline keeps running: its deadline is
+///   dropped and it is listed in [`Replanning::late`]). A running task whose node is removed,
+///   or becomes unavailable while it runs, is lost and starts again like a pending task;
+/// * **pending** otherwise: free to be placed anew, no earlier than `now` (a task fixed in
+///   the previous problem stays fixed while its node exists).
+///
+/// Removed nodes disappear from every eligibility list and per-node duration; added tasks may
+/// depend on previous tasks (a dependency on a task that finished is dropped).
+///
+/// # Warm start and stability
+/// The previous plan, moved onto the new problem (finished tasks out, running ones as they
+/// are, pending ones where and when they were planned), is the **warm start**: when it is
+/// still feasible, [`Replanning::solve`] returns it unless the solver finds a strictly shorter
+/// plan, so replanning never makes the plan worse. With [`Replan::keep_nodes`], pending tasks
+/// stay on their previous node unless planning them freely shortens the plan; either way
+/// [`Replanned::moved`] counts the tasks that changed node.
+///
+/// Building the problem is O((tasks + dependencies + nodes) · log) plus the validation of the
+/// new problem; solving costs what the solver costs (twice with `keep_nodes`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Replan {
     now: Time,
@@ -181,8 +181,7 @@ impl Replan {
         self
     }
 
-    /// Builds the new problem from the previous one and its plan (see the [module
-    /// docs](self)).
+    /// Builds the new problem from the previous one and its plan (see [`Replan`]).
     pub fn problem(&self, previous: &Problem, plan: &Schedule) -> Result<Replanning, ReplanError> {
         let mut spec = previous.to_spec();
         let now = self.now;
@@ -467,7 +466,7 @@ impl Replanning {
         schedule.assignments().iter().filter(|a| self.previous_node(a.task).is_some_and(|n| n != a.node)).count()
     }
 
-    /// Plans the new problem with `solver` (see the [module docs](self) for the warm start
+    /// Plans the new problem with `solver` (see [`Replan`] for the warm start
     /// and `keep_nodes`).
     pub fn solve(&self, solver: &dyn Scheduler) -> Result<Replanned, ReplanError> {
         let started = Instant::now();

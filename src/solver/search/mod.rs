@@ -53,7 +53,7 @@ const POPULATION: usize = 40;
 ///      rebuilt around its best. Islands start from the greedy plan's start order and biased
 ///      random samples and pass their best list to the next island (a ring) after each epoch.
 ///
-///    Islands run in epochs of [`EPOCH`] schedules and synchronise in between, so the result
+///    Islands run in epochs of 3,000 schedules and synchronise in between, so the result
 ///    does not depend on thread timing.
 /// 3. Stop when the makespan meets the lower bound, the time is up, the solve is cancelled,
 ///    or the schedule budget is spent; return the best schedule of all islands (ties: the
