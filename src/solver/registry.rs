@@ -10,7 +10,7 @@ use std::time::Duration;
 
 #[cfg(feature = "ilp")]
 use super::Ilp;
-use super::{CriticalPath, Dp, Greedy, Scheduler, Search, SolveOptions, Topological};
+use super::{Auto, CriticalPath, Dp, Greedy, Scheduler, Search, SolveOptions, Topological};
 
 /// A solver behind the [`Scheduler`] trait, shareable across threads.
 type BoxedSolver = Box<dyn Scheduler + Send + Sync>;
@@ -32,10 +32,12 @@ const REGISTRY: &[Entry] = &[
     Entry { name: "dp", heuristic: false, build: |o| Box::new(Dp::new(o)) },
     #[cfg(feature = "ilp")]
     Entry { name: "ilp", heuristic: false, build: |o| Box::new(Ilp::new(o)) },
+    Entry { name: "auto", heuristic: false, build: |o| Box::new(Auto::new(o)) },
 ];
 
 /// Every registered solver name, in the order of the solver table:
-/// `topological`, `critical-path`, `greedy`, `search`, `dp`, and `ilp` with the `ilp` feature.
+/// `topological`, `critical-path`, `greedy`, `search`, `dp`, `ilp` (with the `ilp` feature) and
+/// `auto`.
 pub fn solver_names() -> Vec<&'static str> {
     REGISTRY.iter().map(|e| e.name).collect()
 }

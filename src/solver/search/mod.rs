@@ -13,8 +13,9 @@ use self::control::{Budget, Control};
 use self::ga::Island;
 use self::shop::Shop;
 use self::shop::tabu::Tabu;
+use super::heuristic::heuristic_schedule;
 use super::list::{Decoder, Rule, priorities, sampled_list};
-use super::{Greedy, Scheduler, Solution, SolveError, SolveOptions};
+use super::{Scheduler, Solution, SolveError, SolveOptions};
 use crate::bounds::lower_bound;
 use crate::model::{Problem, TaskId, Time};
 use crate::rng::SplitMix64;
@@ -140,8 +141,16 @@ impl Search {
     }
 
     fn solve(&self, problem: &Problem, started: Instant) -> Result<Solution, SolveError> {
-        let deadline = self.options.deadline();
-        let greedy = Greedy::new(self.options.clone()).schedule(problem)?;
+        let (options, incumbent) = self.options.reporting();
+        let solution = self.improve(problem, &options, started)?;
+        incumbent.offer_solution(self.name(), &solution);
+        Ok(solution)
+    }
+
+    /// The search from the greedy plan (inside a portfolio: from its best plan so far).
+    fn improve(&self, problem: &Problem, options: &SolveOptions, started: Instant) -> Result<Solution, SolveError> {
+        let deadline = options.deadline();
+        let greedy = heuristic_schedule(problem, options)?;
         let greedy_schedules = greedy.stats.counters.iter().find(|c| c.0 == "schedules").map_or(0, |c| c.1);
         let bound = lower_bound(problem);
         let start = index_by_task(problem, greedy.schedule.assignments())?;
