@@ -15,7 +15,7 @@ use self::shop::Shop;
 use self::shop::tabu::Tabu;
 use super::heuristic::heuristic_schedule;
 use super::list::{Decoder, Rule, priorities, sampled_list};
-use super::{Scheduler, Solution, SolveError, SolveOptions};
+use super::{Scheduler, Solution, SolveError, SolveOptions, Status};
 use crate::bounds::lower_bound;
 use crate::model::{Problem, TaskId, Time};
 use crate::rng::SplitMix64;
@@ -30,7 +30,7 @@ const POPULATION: usize = 40;
 /// or cancellation.
 ///
 /// # Algorithm
-/// 1. Run the [`Greedy`] portfolio (same options). If its makespan meets the lower bound it
+/// 1. Run the [`Greedy`](super::Greedy) portfolio (same options). If its makespan meets the lower bound it
 ///    is optimal and returned at once.
 /// 2. Otherwise improve it on `k` **islands** in parallel (rayon; `k` =
 ///    [`Search::islands`], by default the thread count), with the method that suits the
@@ -152,15 +152,19 @@ impl Search {
         let deadline = options.deadline();
         let greedy = heuristic_schedule(problem, options)?;
         let greedy_schedules = greedy.stats.counters.iter().find(|c| c.0 == "schedules").map_or(0, |c| c.1);
+        let counters = vec![("schedules", greedy_schedules), ("islands", 0)];
+        if greedy.status == Status::Infeasible {
+            // The deadlines are proven unmeetable: nothing to improve.
+            return Ok(Solution::infeasible(started, counters));
+        }
         let bound = lower_bound(problem);
-        let start = index_by_task(problem, greedy.schedule.assignments())?;
         let start_makespan = greedy.makespan();
         // Justification and the shop model do not know time rules (release, deadlines,
         // fixed tasks, downtime) yet: such problems keep the greedy plan.
         if start_makespan <= bound || problem.task_count() < 2 || problem.has_time_rules() || deadline.reached() {
-            let counters = vec![("schedules", greedy_schedules), ("islands", 0)];
             return Solution::new(problem, greedy.schedule, 0, started, counters);
         }
+        let start = index_by_task(problem, greedy.schedule.assignments())?;
         let k = self.islands.unwrap_or_else(|| rayon::current_num_threads().max(1));
         let budget = self.budget(problem);
         let control = Control::new(deadline, start_makespan);
