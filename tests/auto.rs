@@ -107,8 +107,9 @@ fn the_time_limit_holds_with_every_split_and_the_report_is_consistent() {
         let started = Instant::now();
         let solution = Auto::new(options).split(split).schedule(&problem).unwrap();
         let elapsed = started.elapsed();
-        // HiGHS stops at its own next check of the clock: a looser margin when it runs.
-        let margin = limit.mul_f64(1.1) + Duration::from_millis(if cfg!(feature = "ilp") { 350 } else { 50 });
+        // The work done past the limit is measured in CPU time in tests/limits.rs (the wall time
+        // of a loaded machine says little); here only a solver that waits would fail.
+        let margin = limit + Duration::from_secs(2);
         let members: Vec<_> =
             solution.stats.members.iter().map(|m| (m.solver, m.started, m.stats.elapsed, &m.error)).collect();
         assert!(elapsed <= margin, "{split:?} took {elapsed:?} with a limit of {limit:?}: {members:?}");
@@ -133,11 +134,17 @@ fn a_cancel_returns_the_best_schedule_so_far_and_leaves_no_member_running() {
         })
     };
     let started = Instant::now();
-    let solution = Auto::new(SolveOptions::default().cancel(flag).threads(2)).schedule(&problem).unwrap();
+    let (options, seen) = recording(SolveOptions::default().cancel(flag).threads(2));
+    let solution = Auto::new(options).schedule(&problem).unwrap();
     let elapsed = started.elapsed();
     setter.join().unwrap();
-    assert!(elapsed <= Duration::from_millis(300 + 400), "auto took {elapsed:?} after a cancel at 300 ms");
+    // The CPU time past a cancel is measured in tests/limits.rs; here only a solver that
+    // waits would fail.
+    assert!(elapsed <= Duration::from_millis(300 + 2000), "auto took {elapsed:?} after a cancel at 300 ms");
     check_report(&problem, &solution).unwrap();
+    // The best schedule so far: the last one reported, with the best bound reported.
+    check_events(&problem, &seen.lock().unwrap(), &solution);
+    assert_ne!(solution.status, Status::Optimal, "the instance is too easy to show a cancel");
 }
 
 fn small() -> impl Strategy<Value = Problem> {
@@ -175,5 +182,22 @@ proptest! {
         let dp = dagplan::Dp::new(options).schedule(&problem).unwrap();
         prop_assert_eq!(dp.status, Status::Optimal);
         prop_assert_eq!((solution.makespan(), solution.status), (dp.makespan(), Status::Optimal));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// Cut short on instances no member closes at once: still a verified schedule no longer
+    /// than any member's and a bound no lower than any member's (from its own report), and a
+    /// progress stream in order that ends at the answer.
+    #[test]
+    fn auto_cut_short_is_never_worse_than_a_member(seed in any::<u64>(), tasks in 20usize..=60, threads in 1usize..=3) {
+        let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let problem = hard(seed, tasks);
+        let (options, seen) = recording(SolveOptions::default().time_limit(Duration::from_millis(400)).threads(threads));
+        let solution = Auto::new(options).schedule(&problem).unwrap();
+        check_report(&problem, &solution)?;
+        check_events(&problem, &seen.lock().unwrap(), &solution);
     }
 }

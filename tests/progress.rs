@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use dagplan::Generator;
 use dagplan::solver_by_name;
-use dagplan::{Improvement, Problem, Progress, Solution, SolveOptions};
+use dagplan::{Improvement, Problem, Progress, Scheduler, Search, Solution, SolveOptions};
 use proptest::prelude::*;
 
 /// Options that record every event, and the record.
@@ -112,6 +112,38 @@ fn dp_reports_its_own_schedules_and_bounds() {
     assert!(own_schedules > 0 && own_bounds > 0, "dp found {own_schedules} schedules and {own_bounds} bounds");
 }
 
+/// `search` reports the shorter schedules its islands find as they are found, under its own
+/// name, after greedy's.
+#[test]
+fn search_reports_its_improvements_as_they_come() {
+    let mut own = 0;
+    for seed in 0..10 {
+        let problem = Generator {
+            tasks: 30,
+            nodes: 2,
+            resources: 2,
+            dependencies: 1.0,
+            window: 8,
+            tightness: 0.9,
+            max_duration: 10,
+            eligibility: 0.2,
+            heterogeneity: 0.3,
+            max_delay: 3,
+            seed,
+        }
+        .generate()
+        .unwrap();
+        let (options, seen) = recording(SolveOptions::default().seed(seed).threads(1));
+        let solution = Search::new(options).schedules(3_000).schedule(&problem).unwrap();
+        let events = seen.lock().unwrap();
+        check_stream(&problem, &events, &solution).unwrap();
+        let first_search = events.iter().position(|p| p.solver == "search");
+        assert!(first_search.is_none_or(|i| events[..i].iter().any(|p| p.solver == "greedy")));
+        own += events.iter().filter(|p| p.solver == "search" && p.schedule().is_some()).count();
+    }
+    assert!(own > 0, "search improved on greedy in none of 10 instances");
+}
+
 fn instances() -> impl Strategy<Value = Problem> {
     (1usize..=12, 1usize..=3, 1usize..=3, 0.0f64..1.0, 0.0f64..1.0, 0u64..=4, any::<u64>()).prop_map(
         |(tasks, nodes, resources, eligibility, heterogeneity, max_delay, seed)| {
@@ -139,10 +171,15 @@ proptest! {
 
     #[test]
     fn every_solver_with_options_reports_in_order(problem in instances()) {
-        let names: &[&str] = if cfg!(feature = "ilp") { &["greedy", "dp", "ilp"] } else { &["greedy", "dp"] };
+        let names: &[&str] =
+            if cfg!(feature = "ilp") { &["greedy", "search", "dp", "ilp", "auto"] } else { &["greedy", "search", "dp", "auto"] };
         for &name in names {
             let (options, seen) = recording(SolveOptions::default().time_limit(Duration::from_secs(5)));
-            let solution = solver_by_name(name, &options).unwrap().schedule(&problem).unwrap();
+            let solver: Box<dyn Scheduler> = match name {
+                "search" => Box::new(Search::new(options).schedules(600)),
+                _ => solver_by_name(name, &options).unwrap(),
+            };
+            let solution = solver.schedule(&problem).unwrap();
             prop_assert_eq!(solution.schedule.verify(&problem), Ok(()));
             check_stream(&problem, &seen.lock().unwrap(), &solution)?;
         }
