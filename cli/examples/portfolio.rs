@@ -84,6 +84,7 @@ fn parse_args() -> Result<Args, String> {
                 };
             }
             "--set" => args.set = Some(number("--set", it.next())?),
+            "--help" | "-h" => return Err(USAGE.to_owned()),
             _ => return Err(format!("unknown argument `{arg}`\n{USAGE}")),
         }
     }
@@ -171,7 +172,7 @@ fn run() -> Result<(), String> {
             let elapsed = started.elapsed();
             match result {
                 Ok(solution) => {
-                    solution.schedule.verify(&problem).map_err(|v| format!("{name} on {seed}: {v:?}"))?;
+                    solution.schedule.verify(&problem).map_err(|e| format!("{name} on {seed}: {e}"))?;
                     let credit = match (solution.stats.found_by, solution.stats.proved_by) {
                         (Some(f), Some(p)) => format!("  found by {f}, bound by {p}"),
                         _ => String::new(),

@@ -70,7 +70,8 @@ pub fn heuristic_solvers() -> Vec<BoxedSolver> {
 /// One of each registered solver, in the order of [`solver_names`], each with a 10-second
 /// time limit so that a loop over all solvers always ends (the exact ones then return their
 /// best schedule and bound as `Feasible`); `search`, which would use all of it, also gets a
-/// budget of [`ALL_SOLVERS_SEARCH_BUDGET`] schedules.
+/// budget of [`ALL_SOLVERS_SEARCH_BUDGET`] schedules. `auto` uses all 10 seconds unless one
+/// of its members proves the plan optimal.
 pub fn all_solvers() -> Vec<BoxedSolver> {
     let options = SolveOptions::default().time_limit(Duration::from_secs(10));
     REGISTRY
