@@ -173,10 +173,19 @@ fn run() -> Result<(), String> {
             match result {
                 Ok(solution) => {
                     solution.schedule.verify(&problem).map_err(|e| format!("{name} on {seed}: {e}"))?;
-                    let credit = match (solution.stats.found_by, solution.stats.proved_by) {
+                    let mut credit = match (solution.stats.found_by, solution.stats.proved_by) {
                         (Some(f), Some(p)) => format!("  found by {f}, bound by {p}"),
                         _ => String::new(),
                     };
+                    for m in &solution.stats.members {
+                        let end = m.started + m.stats.elapsed;
+                        credit.push_str(&format!(
+                            "; {} {:.2}-{:.2} s",
+                            m.solver,
+                            m.started.as_secs_f64(),
+                            end.as_secs_f64()
+                        ));
+                    }
                     eprintln!(
                         "{seed:>10} {name:<8} makespan {:>5} bound {:>5} {:<8} {:>7.2} s{credit}",
                         solution.makespan(),

@@ -20,6 +20,11 @@ const SINGLE_EXACT_SHARE: f64 = 0.5;
 /// a couple of seconds on a model of 100,000 nonzeros on a 2-core VM, so a shorter run could
 /// overshoot the time limit (and rarely proves what `dp` did not).
 const ILP_MIN_TIME: Duration = Duration::from_secs(2);
+/// The largest `ilp` model (in nonzeros) per second of its time: HiGHS's presolve (about
+/// 55,000 nonzeros a second on a 2-core VM) cannot be interrupted, and a model it cannot
+/// presolve in half of its time would overrun the portfolio's limit; a larger one is refused
+/// (`SolveError::TooLarge`) and the lane improves instead.
+const ILP_NONZEROS_PER_SECOND: f64 = 25_000.0;
 
 /// How [`Auto`] spreads its members over the threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -50,8 +55,9 @@ pub enum Split {
 ///    thread: `dp` for 30 % of the time, then `cp` and `ilp` for the rest), and a lane
 ///    whose exact solvers finish early — one refused a too-large instance, or the state cap
 ///    of `dp` was reached — improves for the rest of the time with its own seed, so no thread
-///    idles. `ilp` starts only with at least 2 s left (HiGHS's presolve cannot
-///    be interrupted). With one thread the single lane gives the exact solvers half of the
+///    idles. `ilp` starts only with at least 2 s left, and only on models of at most
+///    25,000 nonzeros per second of its time (HiGHS's presolve cannot be interrupted: a
+///    larger model is refused with `TooLarge` and the lane improves). With one thread the single lane gives the exact solvers half of the
 ///    time, then improves.
 /// 3. Every member shares one incumbent: a better schedule found by any member tightens the
 ///    others' upper bound (`dp` prunes with it, `ilp` and `cp` build their models below it),
@@ -339,7 +345,13 @@ fn run_exact(problem: &Problem, name: &'static str, options: &SolveOptions, star
         // `dp` runs as a member of its own: no second copy inside `ilp`.
         #[cfg(feature = "ilp")]
         "ilp" => run_member(problem, name, options, started, |o| {
-            super::Ilp::new(o).dp_share(0.0).map(Box::new).map_err(|e| SolveError::Internal(e.to_string()))
+            let time = o.time_limit;
+            let ilp = super::Ilp::new(o).dp_share(0.0).map_err(|e| SolveError::Internal(e.to_string()))?;
+            let ilp = match time {
+                Some(t) => ilp.max_nonzeros((t.as_secs_f64() * ILP_NONZEROS_PER_SECOND) as usize),
+                None => ilp,
+            };
+            Ok(Box::new(ilp))
         }),
         _ => run_member(problem, name, options, started, |o| {
             solver_by_name(name, &o).map_err(|e| SolveError::Internal(e.to_string()))
