@@ -24,6 +24,7 @@ const ILP_MIN_TIME: Duration = Duration::from_secs(2);
 /// 55,000 nonzeros a second on a 2-core VM) cannot be interrupted, and a model it cannot
 /// presolve in half of its time would overrun the portfolio's limit; a larger one is refused
 /// (`SolveError::TooLarge`) and the lane improves instead.
+#[cfg(feature = "ilp")]
 const ILP_NONZEROS_PER_SECOND: f64 = 25_000.0;
 
 /// How [`Auto`] spreads its members over the threads.
