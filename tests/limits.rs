@@ -152,12 +152,25 @@ fn ilp_stops_at_the_time_limit() {
     check("ilp", &cost, limit, 1);
 }
 
+#[cfg(feature = "cp")]
+#[test]
+fn cp_stops_at_the_time_limit() {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let limit = Duration::from_millis(400);
+    let options = SolveOptions::default().time_limit(limit).threads(1);
+    let cost = run("cp", &hard_rcpsp(), options, limit, None);
+    check("cp", &cost, limit, 1);
+}
+
 #[test]
 fn a_cancel_flag_stops_a_running_solve_with_its_best_schedule() {
     let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut cases = vec![("dp", hard_rcpsp(), 1), ("greedy", large_cluster(), cores())];
     if cfg!(feature = "ilp") {
         cases.push(("ilp", hard_rcpsp(), cores()));
+    }
+    if cfg!(feature = "cp") {
+        cases.push(("cp", hard_rcpsp(), cores()));
     }
     cases.push(("search", hard_rcpsp(), cores()));
     // Without a time limit `auto`'s exact lane runs `dp` to its end: cancelled while it runs.

@@ -217,6 +217,22 @@ fn auto_leaves_no_thread_running_after_its_time_limit() {
     assert_settles("auto after its time limit", baseline);
 }
 
+/// `cp` searches on a thread of its own (Pumpkin's solver is not `Send`); cancelled, it
+/// returns its best schedule and a proven bound, and that thread has ended.
+#[cfg(feature = "cp")]
+fn a_cancelled_cp_solve_leaves_no_thread_running() {
+    let problem = hard_rcpsp();
+    let baseline = thread_baseline();
+    let flag = Arc::new(AtomicBool::new(false));
+    let cp = dagplan::Cp::new(SolveOptions::default().cancel(Arc::clone(&flag)));
+    let running = || tasks().iter().any(|t| t.name == "dagplan-cp");
+    let (solution, after_cancel) = cancel_when(Box::new(cp), &problem, &flag, running, Duration::from_millis(200));
+    assert_eq!(solution.status, Status::Feasible, "cp proved the instance before the cancel");
+    assert!(after_cancel < Duration::from_secs(1), "cp returned {after_cancel:?} after the cancel");
+    assert_settles("cp after a cancel", baseline);
+    assert!(!running(), "the cp thread is still there");
+}
+
 fn a_cancelled_dp_solve_leaves_no_thread_running() {
     let problem = hard_rcpsp();
     let baseline = thread_baseline();
@@ -252,6 +268,8 @@ fn no_solver_leaves_work_running() {
         ilp::an_ilp_solve_out_of_time_leaves_no_thread_running();
         ilp::a_cancelled_auto_solve_leaves_no_thread_running();
     }
+    #[cfg(feature = "cp")]
+    a_cancelled_cp_solve_leaves_no_thread_running();
     auto_leaves_no_thread_running_after_its_time_limit();
     a_cancelled_dp_solve_leaves_no_thread_running();
     greedy_leaves_no_thread_running();

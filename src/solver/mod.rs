@@ -4,6 +4,8 @@
 //! sources and guarantee are on its type).
 
 mod auto;
+#[cfg(feature = "cp")]
+mod cp;
 mod critical_path;
 mod dp;
 mod greedy;
@@ -23,6 +25,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use auto::{Auto, Split};
+#[cfg(feature = "cp")]
+pub use cp::Cp;
 pub use critical_path::CriticalPath;
 pub use dp::Dp;
 pub use greedy::{Combination, Greedy, Policy, Rule, Scheme};

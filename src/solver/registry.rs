@@ -8,6 +8,8 @@
 use std::fmt;
 use std::time::Duration;
 
+#[cfg(feature = "cp")]
+use super::Cp;
 #[cfg(feature = "ilp")]
 use super::Ilp;
 use super::{Auto, CriticalPath, Dp, Greedy, Scheduler, Search, SolveOptions, Topological};
@@ -32,12 +34,14 @@ const REGISTRY: &[Entry] = &[
     Entry { name: "dp", heuristic: false, build: |o| Box::new(Dp::new(o)) },
     #[cfg(feature = "ilp")]
     Entry { name: "ilp", heuristic: false, build: |o| Box::new(Ilp::new(o)) },
+    #[cfg(feature = "cp")]
+    Entry { name: "cp", heuristic: false, build: |o| Box::new(Cp::new(o)) },
     Entry { name: "auto", heuristic: false, build: |o| Box::new(Auto::new(o)) },
 ];
 
 /// Every registered solver name, in the order of the solver table:
-/// `topological`, `critical-path`, `greedy`, `search`, `dp`, `ilp` (with the `ilp` feature) and
-/// `auto`.
+/// `topological`, `critical-path`, `greedy`, `search`, `dp`, `ilp` and `cp` (with their
+/// features) and `auto`.
 pub fn solver_names() -> Vec<&'static str> {
     REGISTRY.iter().map(|e| e.name).collect()
 }
@@ -98,6 +102,9 @@ impl fmt::Display for UnknownSolver {
         write!(f, "unknown solver `{}`; the solvers are {}", self.name, solver_names().join(", "))?;
         if cfg!(not(feature = "ilp")) && self.name == "ilp" {
             f.write_str(" (`ilp` needs the cargo feature `ilp`)")?;
+        }
+        if cfg!(not(feature = "cp")) && self.name == "cp" {
+            f.write_str(" (`cp` needs the cargo feature `cp`)")?;
         }
         Ok(())
     }
