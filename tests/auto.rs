@@ -121,6 +121,47 @@ fn the_time_limit_holds_with_every_split_and_the_report_is_consistent() {
     }
 }
 
+/// A proof by `cp` is the portfolio's: on resource-tight instances that `dp` does not close
+/// in a second but `cp` does, `auto` answers `Optimal` with `cp`'s optimum.
+#[cfg(feature = "cp")]
+#[test]
+fn the_portfolio_proves_what_cp_proves() {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut seen = 0;
+    for seed in 0..30 {
+        let problem = Generator {
+            tasks: 30,
+            nodes: 1,
+            resources: 4,
+            dependencies: 1.2,
+            window: 20,
+            tightness: 0.6,
+            max_duration: 10,
+            seed,
+            ..Generator::default()
+        }
+        .generate()
+        .unwrap();
+        let limit = |s| SolveOptions::default().time_limit(Duration::from_secs(s));
+        let dp = dagplan::Dp::new(limit(1)).schedule(&problem).unwrap();
+        if dp.status == Status::Optimal {
+            continue;
+        }
+        let cp = dagplan::Cp::new(limit(5)).schedule(&problem).unwrap();
+        if cp.status != Status::Optimal {
+            continue;
+        }
+        let auto = Auto::new(limit(20).threads(2)).split(Split::Concurrent).schedule(&problem).unwrap();
+        check_report(&problem, &auto).unwrap();
+        assert_eq!((auto.status, auto.makespan()), (Status::Optimal, cp.makespan()), "seed {seed}: {:?}", auto.stats);
+        seen += 1;
+        if seen == 3 {
+            break;
+        }
+    }
+    assert!(seen > 0, "no instance that cp closes and dp does not");
+}
+
 #[test]
 fn a_cancel_returns_the_best_schedule_so_far_and_leaves_no_member_running() {
     let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -112,6 +112,37 @@ fn dp_reports_its_own_schedules_and_bounds() {
     assert!(own_schedules > 0 && own_bounds > 0, "dp found {own_schedules} schedules and {own_bounds} bounds");
 }
 
+/// `cp` reports, after greedy's schedule, the shorter schedules it finds and the bounds it
+/// proves (by refutation, one tick at a time), under its own name.
+#[cfg(feature = "cp")]
+#[test]
+fn cp_reports_its_own_schedules_and_bounds() {
+    let (mut own_schedules, mut own_bounds) = (0, 0);
+    for seed in 0..20 {
+        let problem = Generator {
+            tasks: 30,
+            nodes: 1,
+            resources: 4,
+            dependencies: 1.2,
+            window: 20,
+            tightness: 0.6,
+            max_duration: 10,
+            seed,
+            ..Generator::default()
+        }
+        .generate()
+        .unwrap();
+        let (options, seen) = recording(SolveOptions::default().time_limit(Duration::from_secs(2)));
+        let solution = solver_by_name("cp", &options).unwrap().schedule(&problem).unwrap();
+        let events = seen.lock().unwrap();
+        check_stream(&problem, &events, &solution).unwrap();
+        own_schedules += events.iter().filter(|p| p.solver == "cp" && p.schedule().is_some()).count();
+        own_bounds +=
+            events.iter().filter(|p| p.solver == "cp" && matches!(p.improvement, Improvement::Bound(_))).count();
+    }
+    assert!(own_schedules > 0 && own_bounds > 0, "cp found {own_schedules} schedules and {own_bounds} bounds");
+}
+
 /// `search` reports the shorter schedules its islands find as they are found, under its own
 /// name, after greedy's.
 #[test]
@@ -171,9 +202,14 @@ proptest! {
 
     #[test]
     fn every_solver_with_options_reports_in_order(problem in instances()) {
-        let names: &[&str] =
-            if cfg!(feature = "ilp") { &["greedy", "search", "dp", "ilp", "auto"] } else { &["greedy", "search", "dp", "auto"] };
-        for &name in names {
+        let mut names = vec!["greedy", "search", "dp", "auto"];
+        if cfg!(feature = "ilp") {
+            names.push("ilp");
+        }
+        if cfg!(feature = "cp") {
+            names.push("cp");
+        }
+        for name in names {
             let (options, seen) = recording(SolveOptions::default().time_limit(Duration::from_secs(5)));
             let solver: Box<dyn Scheduler> = match name {
                 "search" => Box::new(Search::new(options).schedules(600)),

@@ -9,6 +9,7 @@ mod search;
 use std::any::Any;
 use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use pumpkin_conflict_resolvers::resolvers::{AnalysisMode, ResolutionResolver};
@@ -18,6 +19,7 @@ use pumpkin_core::rand::SeedableRng;
 use pumpkin_core::rand::rngs::SmallRng;
 
 use super::heuristic::heuristic_schedule;
+use super::shared::Incumbent;
 use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions, Status};
 use crate::bounds::{deadline_conflict, lower_bound};
 use crate::model::{Problem, Time};
@@ -90,8 +92,14 @@ use search::Search;
 /// when [`Scheduler::schedule`] returns; a panic inside Pumpkin becomes
 /// [`SolveError::Backend`]. Deterministic for a seed when no time limit is set.
 ///
+/// Inside the [`Auto`](crate::Auto) portfolio, `cp` starts from the portfolio's best schedule,
+/// offers every schedule it finds and every bound it proves, takes the better schedules and
+/// bounds the other members find into its model as they come (interrupting Pumpkin's current
+/// call to do so), and stops once the portfolio's schedule is proven optimal.
+///
 /// Options honoured: `time_limit`, `cancel`, `seed` (Pumpkin's random choices and the greedy
-/// start); `threads` only for the greedy start (Pumpkin searches on one thread). Counters:
+/// start), `on_progress` (every schedule and bound it improves); `threads` only for the greedy
+/// start (Pumpkin searches on one thread). Counters:
 /// `schedules` (improving schedules found), `bound_proofs` (bound raises by refutation),
 /// `iterations` (Pumpkin's decisions and conflicts), `cumulatives`, `disjunctives`,
 /// `reified` (half-reified constraints), `downtime_clauses`, `model_milliseconds`.
@@ -146,19 +154,36 @@ impl Scheduler for Cp {
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
-        let deadline = self.options.deadline();
+        let (options, incumbent) = self.options.reporting();
+        let solution = self.solve(problem, &options, &incumbent, started)?;
+        incumbent.offer_solution(self.name(), &solution);
+        Ok(solution)
+    }
+}
+
+impl Cp {
+    /// The search, with `options` sharing `incumbent` (see [`Scheduler::schedule`]).
+    fn solve(
+        &self,
+        problem: &Problem,
+        options: &SolveOptions,
+        incumbent: &Arc<Incumbent>,
+        started: Instant,
+    ) -> Result<Solution, SolveError> {
+        let deadline = options.deadline();
         if deadline_conflict(problem).is_some() {
             return Ok(Solution::infeasible(started, Vec::new()));
         }
         // With deadlines the heuristic may find no schedule: then the search starts without
-        // an upper bound, and exhausting it proves that none exists.
-        let heuristic = match heuristic_schedule(problem, &self.options) {
+        // an upper bound, and exhausting it proves that none exists. Inside a portfolio this
+        // is the portfolio's best schedule.
+        let heuristic = match heuristic_schedule(problem, options) {
             Ok(solution) if solution.status == Status::Infeasible => return Ok(solution),
             Ok(solution) => Some(solution.schedule),
             Err(SolveError::DeadlinesMissed(_)) => None,
             Err(e) => return Err(e),
         };
-        let lower = lower_bound(problem).max(self.lower_bound);
+        let lower = lower_bound(problem).max(self.lower_bound).max(incumbent.lower());
         // The model admits the makespans below `target`: below the best known, or, without a
         // schedule, every makespan of a left-justified schedule.
         let target = match &heuristic {
@@ -172,15 +197,24 @@ impl Scheduler for Cp {
         let outcome = std::thread::scope(|scope| {
             let worker = std::thread::Builder::new()
                 .name("dagplan-cp".into())
-                .spawn_scoped(scope, || solve(problem, heuristic, lower, target, seed, &deadline))
+                .spawn_scoped(scope, || solve(problem, heuristic, lower, target, seed, &deadline, incumbent))
                 .map_err(|e| SolveError::Backend(format!("cannot start the cp thread: {e}")))?;
             worker.join().unwrap_or_else(|panic| Err(backend_panic(panic.as_ref())))
         })?;
-        match outcome.schedule {
-            Some(schedule) => Solution::new(problem, schedule, outcome.lower, started, outcome.counters),
+        // The model excludes a shorter schedule another member of a portfolio found (so cp
+        // cannot find it itself): return it.
+        let shared = incumbent
+            .best()
+            .map(|(s, _)| s)
+            .filter(|s| outcome.schedule.as_ref().is_none_or(|o| s.makespan() < o.makespan()));
+        match (shared, outcome.schedule) {
+            (Some(shared), _) => {
+                Solution::new(problem, Schedule::clone(&shared), outcome.lower, started, outcome.counters)
+            }
+            (None, Some(own)) => Solution::new(problem, own, outcome.lower, started, outcome.counters),
             // Every makespan up to the horizon refuted: no schedule meets the time rules.
-            None if outcome.lower >= target => Ok(Solution::infeasible(started, outcome.counters)),
-            None => Err(SolveError::DeadlinesMissed(Vec::new())),
+            (None, None) if outcome.lower >= target => Ok(Solution::infeasible(started, outcome.counters)),
+            (None, None) => Err(SolveError::DeadlinesMissed(Vec::new())),
         }
     }
 }
@@ -224,11 +258,12 @@ struct Outcome {
 /// calling thread: the solver never leaves it).
 fn solve(
     problem: &Problem,
-    incumbent: Option<Schedule>,
+    own: Option<Schedule>,
     lower: Time,
     target: Time,
     seed: u64,
     deadline: &Deadline,
+    incumbent: &Incumbent,
 ) -> Result<Outcome, SolveError> {
     let built = Instant::now();
     let solver_options = SolverOptions {
@@ -241,7 +276,10 @@ fn solve(
     let marker = solver.new_literal();
     let Some(model) = Model::build(&mut solver, problem, lower, target - 1)? else {
         // Some task has no start in the windows: nothing shorter than `target` exists.
-        return Ok(Outcome { schedule: incumbent, lower: target, counters: Vec::new() });
+        if own.is_some() {
+            incumbent.offer_bound("cp", target);
+        }
+        return Ok(Outcome { schedule: own, lower: target, counters: Vec::new() });
     };
     let model_ms = built.elapsed().as_millis() as u64;
     let tasks = model
@@ -257,7 +295,7 @@ fn solve(
         .collect();
     let maybe_root = Rc::new(Cell::new(true));
     let mut brancher = Guided::new(tasks, marker, Rc::clone(&maybe_root));
-    if let Some(values) = incumbent.as_ref().and_then(|s| model.values_of(problem, s)) {
+    if let Some(values) = own.as_ref().and_then(|s| model.values_of(problem, s)) {
         brancher.set_phase(&values);
     }
     let mut resolver = ResolutionResolver::new(AnalysisMode::OneUIP, true, true);
@@ -265,7 +303,8 @@ fn solve(
         problem,
         model: &model,
         maybe_root: &maybe_root,
-        best: incumbent,
+        shared: incumbent,
+        best: own,
         target,
         lower,
         iterations: 0,

@@ -16,6 +16,11 @@
 //! progress whatever the time limit, and the run is deterministic for a given iteration
 //! budget. After every call the root lower bound of `M` is read too: unit nogoods learned in
 //! either phase may have raised it.
+//!
+//! Every schedule found and every bound proven is offered to the solve's incumbent, and
+//! before every call the incumbent's better makespan and bound (found by other members of a
+//! portfolio) are taken into the model; a call is interrupted as soon as another member finds
+//! a shorter schedule, so the model is tightened at once.
 
 use std::cell::Cell;
 
@@ -29,15 +34,20 @@ use super::brancher::Guided;
 use super::model::Model;
 use crate::model::{Problem, Time};
 use crate::schedule::Schedule;
+use crate::solver::shared::Incumbent;
 use crate::solver::{Deadline, SolveError};
 
 /// Solver iterations (decisions or conflicts) in the first slice of each phase.
 const FIRST_SLICE: u64 = 2_000;
 
-/// Stops a call at the deadline or after `budget` iterations, but never at the root (see
-/// `brancher.rs`: Pumpkin 0.5.0 cannot resume from a stop there).
+/// Stops a call at the deadline, after `budget` iterations, or when another solver sharing
+/// the incumbent found a schedule shorter than `target` (the model is then tightened before
+/// the next call), but never at the root (see `brancher.rs`: Pumpkin 0.5.0 cannot resume from
+/// a stop there).
 struct Stop<'a> {
     deadline: &'a Deadline,
+    shared: &'a Incumbent,
+    target: Time,
     budget: u64,
     used: u64,
     maybe_root: &'a Cell<bool>,
@@ -46,7 +56,9 @@ struct Stop<'a> {
 impl TerminationCondition for Stop<'_> {
     fn should_stop(&mut self) -> bool {
         self.used += 1;
-        (self.used > self.budget || (self.used % 32 == 0 && self.deadline.reached())) && !self.maybe_root.get()
+        let polled =
+            self.used % 32 == 0 && (self.deadline.reached() || self.shared.upper().is_some_and(|u| u < self.target));
+        (self.used > self.budget || polled) && !self.maybe_root.get()
     }
 }
 
@@ -56,6 +68,9 @@ pub(super) struct Search<'a> {
     pub model: &'a Model,
     /// Shared with the brancher: whether the solver may be at the root.
     pub maybe_root: &'a Cell<bool>,
+    /// The solve's incumbent (a portfolio's, when shared): schedules and bounds are offered to
+    /// it, and its better ones are taken.
+    pub shared: &'a Incumbent,
     /// The best schedule known (none yet: `target` is then one past the horizon).
     pub best: Option<Schedule>,
     /// The model admits only makespans below `target` (at most the best makespan).
@@ -70,6 +85,8 @@ pub(super) struct Search<'a> {
 enum Outcome {
     Found(Schedule),
     Refuted,
+    /// Nothing shorter than the target exists (whatever the assumption).
+    Closed,
     Unknown,
 }
 
@@ -100,8 +117,10 @@ impl Search<'_> {
         deadline: &Deadline,
         slice: u64,
     ) -> Result<(), SolveError> {
-        let mut stop = Stop { deadline, budget: slice, used: 0, maybe_root: self.maybe_root };
-        while self.lower < self.target && stop.used <= stop.budget && !deadline.reached() {
+        let mut stop =
+            Stop { deadline, shared: self.shared, target: 0, budget: slice, used: 0, maybe_root: self.maybe_root };
+        while self.adopt(solver)? && stop.used <= stop.budget && !deadline.reached() {
+            stop.target = self.target;
             let before = stop.used;
             self.maybe_root.set(true);
             let outcome = {
@@ -116,12 +135,11 @@ impl Search<'_> {
             self.iterations += stop.used - before;
             match outcome {
                 Outcome::Found(schedule) => self.improve(solver, schedule)?,
-                Outcome::Refuted => self.lower = self.target,
+                Outcome::Refuted | Outcome::Closed => self.raise(solver, self.target)?,
                 Outcome::Unknown => break,
             }
         }
-        self.read_root_bound(solver);
-        Ok(())
+        self.read_root_bound(solver)
     }
 
     fn lower_phase(
@@ -132,8 +150,10 @@ impl Search<'_> {
         deadline: &Deadline,
         slice: u64,
     ) -> Result<(), SolveError> {
-        let mut stop = Stop { deadline, budget: slice, used: 0, maybe_root: self.maybe_root };
-        while self.lower < self.target && stop.used <= stop.budget && !deadline.reached() {
+        let mut stop =
+            Stop { deadline, shared: self.shared, target: 0, budget: slice, used: 0, maybe_root: self.maybe_root };
+        while self.adopt(solver)? && stop.used <= stop.budget && !deadline.reached() {
+            stop.target = self.target;
             let k = i32::try_from(self.lower)
                 .map_err(|_| SolveError::Internal(format!("lower bound {} outside the model", self.lower)))?;
             let assumption = [self.model.makespan.upper_bound_predicate(k)];
@@ -146,10 +166,7 @@ impl Search<'_> {
                     }
                     SatisfactionResultUnderAssumptions::UnsatisfiableUnderAssumptions(_) => Outcome::Refuted,
                     // Without the assumption already: nothing beats the incumbent.
-                    SatisfactionResultUnderAssumptions::Unsatisfiable(_) => {
-                        self.lower = self.target;
-                        Outcome::Unknown
-                    }
+                    SatisfactionResultUnderAssumptions::Unsatisfiable(_) => Outcome::Closed,
                     SatisfactionResultUnderAssumptions::Unknown(_) => Outcome::Unknown,
                 }
             };
@@ -157,20 +174,14 @@ impl Search<'_> {
             match outcome {
                 Outcome::Found(schedule) => self.improve(solver, schedule)?,
                 Outcome::Refuted => {
-                    self.lower += 1;
                     self.bound_proofs += 1;
-                    if self.lower < self.target {
-                        let bound =
-                            i32::try_from(self.lower).map_err(|_| SolveError::Internal("bound overflow".into()))?;
-                        let tag = solver.new_constraint_tag();
-                        solver.add_clause([self.model.makespan.lower_bound_predicate(bound)], tag);
-                    }
+                    self.raise(solver, self.lower + 1)?;
                 }
+                Outcome::Closed => self.raise(solver, self.target)?,
                 Outcome::Unknown => break,
             }
         }
-        self.read_root_bound(solver);
-        Ok(())
+        self.read_root_bound(solver)
     }
 
     /// Takes a schedule found by the solver: verified, it becomes the incumbent if shorter,
@@ -187,26 +198,76 @@ impl Search<'_> {
                 self.lower
             )));
         }
-        self.target = self.target.min(schedule.makespan());
+        self.shared.offer_schedule("cp", schedule.makespan(), || schedule.clone());
+        self.tighten(solver, schedule.makespan())?;
         if self.best.as_ref().is_none_or(|b| schedule.makespan() < b.makespan()) {
             self.best = Some(schedule);
         }
+        Ok(())
+    }
+
+    /// Takes the better makespan and bound another solver sharing the incumbent found, and
+    /// tells whether work is left (the bound is below the target).
+    fn adopt(&mut self, solver: &mut Solver) -> Result<bool, SolveError> {
+        if let Some(upper) = self.shared.upper() {
+            self.tighten(solver, upper)?;
+        }
+        self.raise(solver, self.shared.lower())?;
+        Ok(self.lower < self.target)
+    }
+
+    /// Lowers the target to `makespan` (a schedule of it exists): the model then asks for
+    /// shorter ones.
+    fn tighten(&mut self, solver: &mut Solver, makespan: Time) -> Result<(), SolveError> {
+        if makespan >= self.target {
+            return Ok(());
+        }
+        self.target = makespan;
         if self.lower < self.target {
             let cap = i32::try_from(self.target - 1).map_err(|_| SolveError::Internal("makespan overflow".into()))?;
             let tag = solver.new_constraint_tag();
             solver.add_clause([self.model.makespan.upper_bound_predicate(cap)], tag);
+        } else {
+            self.offer_bound();
         }
         Ok(())
+    }
+
+    /// Raises the proven bound to `bound` (at most the target: nothing shorter than the target
+    /// is left to refute), adds it to the model and offers it.
+    fn raise(&mut self, solver: &mut Solver, bound: Time) -> Result<(), SolveError> {
+        let bound = bound.min(self.target);
+        if bound <= self.lower {
+            return Ok(());
+        }
+        self.lower = bound;
+        if self.lower < self.target {
+            let k = i32::try_from(self.lower).map_err(|_| SolveError::Internal("bound overflow".into()))?;
+            let tag = solver.new_constraint_tag();
+            solver.add_clause([self.model.makespan.lower_bound_predicate(k)], tag);
+        }
+        self.offer_bound();
+        Ok(())
+    }
+
+    /// Offers the proven bound to the incumbent, unless no schedule is known and the bound is
+    /// the proof that none exists (that is the answer `Status::Infeasible`, not a bound).
+    fn offer_bound(&self) {
+        if self.best.is_some() || self.shared.upper().is_some() || self.lower < self.target {
+            self.shared.offer_bound("cp", self.lower);
+        }
     }
 
     /// Raises the bound to the root lower bound of the makespan: every schedule shorter than
     /// the target satisfies the model, so a root bound `k` proves `min(k, target)`; a root
     /// contradiction proves the target.
-    fn read_root_bound(&mut self, solver: &Solver) {
+    fn read_root_bound(&mut self, solver: &mut Solver) -> Result<(), SolveError> {
         if solver.is_inconsistent() {
-            self.lower = self.target;
-        } else if let Ok(root) = Time::try_from(solver.lower_bound(&self.model.makespan)) {
-            self.lower = self.lower.max(root.min(self.target));
+            return self.raise(solver, self.target);
+        }
+        match Time::try_from(solver.lower_bound(&self.model.makespan)) {
+            Ok(root) => self.raise(solver, root),
+            Err(_) => Ok(()),
         }
     }
 }
