@@ -74,6 +74,8 @@
 //! | `search` | [`Search`] | heuristic, anytime (time limit, schedule budget); never worse than `greedy` | per genetic child or tabu iteration: a few list passes or one O(n + e) re-timing |
 //! | `dp` | [`Dp`] | exact; anytime (time, state limits) | exponential in the DAG's width |
 //! | `ilp` | `Ilp` (feature `ilp`) | exact with HiGHS's proof; anytime (time, gap) | a MIP: exponential in the worst case |
+//! | `cp` | `Cp` (feature `cp`) | exact, lazy clause generation on Pumpkin; anytime with a proven bound (time) | exponential in the worst case |
+//! | `auto` | [`Auto`] | portfolio of the above sharing the best plan and bound; never worse than its members; anytime | its members' within the time limit |
 //!
 //! (n tasks, e dependencies, m candidate nodes per task, s timeline steps per placement, c
 //! candidates and p predecessors per task, k breakpoints per timeline.)
@@ -101,7 +103,8 @@
 //! ## 5. Features
 //!
 //! `ilp` (default): the [`Ilp`] solver on HiGHS, compiled from source (needs cmake, a C++
-//! compiler and libclang). Without it (`default-features = false`) the crate is pure Rust.
+//! compiler and libclang). `cp` (default): the `Cp` solver on Pumpkin, pure Rust. Without
+//! `ilp` (`default-features = false`, optionally `features = ["cp"]`) the crate is pure Rust.
 //!
 //! ## 6. Big and hostile input
 //!
@@ -150,12 +153,14 @@ pub use replan::{Event, Replan, ReplanError, Replanned, Replanning};
 pub use result::{OptionsSpec, RESULT_VERSION, ResultDocument, ResultError, StatsSpec};
 pub use rng::SplitMix64;
 pub use schedule::{Assignment, AssignmentSpec, Schedule, ScheduleError, ScheduleSpec};
+#[cfg(feature = "cp")]
+pub use solver::Cp;
 #[cfg(feature = "ilp")]
 pub use solver::Ilp;
 pub use solver::{
-    ALL_SOLVERS_SEARCH_BUDGET, Combination, CriticalPath, Dp, Greedy, MissedDeadline, OptionError, Policy, Rule,
-    Scheduler, Scheme, Search, Solution, SolveError, SolveOptions, Stats, Status, Topological, UnknownSolver,
-    all_solvers, heuristic_solvers, solver_by_name, solver_names,
+    ALL_SOLVERS_SEARCH_BUDGET, Auto, Combination, CriticalPath, Dp, Greedy, Improvement, Member, MissedDeadline,
+    OptionError, Policy, Progress, ProgressFn, Rule, Scheduler, Scheme, Search, Solution, SolveError, SolveOptions,
+    Split, Stats, Status, Topological, UnknownSolver, all_solvers, heuristic_solvers, solver_by_name, solver_names,
 };
 pub use verify::{VerifyError, Violation};
 

@@ -1,6 +1,7 @@
-//! The exact solvers (`dp`, and `ilp` with the `ilp` feature) against each other, against a
-//! brute-force oracle and against the heuristics, on small random instances of the full
-//! model (several nodes and dimensions, eligibility, per-node durations, transfer delays).
+//! The exact solvers (`dp`, `ilp` with the `ilp` feature, `cp` with the `cp` feature) against
+//! each other, against a brute-force oracle and against the heuristics, on small random
+//! instances of the full model (several nodes and dimensions, eligibility, per-node
+//! durations, transfer delays).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)] // a test fails loudly
 
 use std::time::{Duration, Instant};
@@ -166,6 +167,54 @@ fn five_tasks_proven_70() {
         let ilp = checked(&problem, dagplan::Ilp::default().schedule(&problem).unwrap());
         assert_eq!((ilp.makespan(), ilp.status), (70, Status::Optimal));
     }
+    #[cfg(feature = "cp")]
+    {
+        let cp = checked(&problem, dagplan::Cp::default().schedule(&problem).unwrap());
+        assert_eq!((cp.makespan(), cp.status), (70, Status::Optimal));
+    }
+}
+
+#[cfg(feature = "cp")]
+#[test]
+fn cp_matches_the_brute_force_oracle() {
+    for seed in 200..212 {
+        let problem = small(seed, 5, 2, 2, if seed % 2 == 0 { 4 } else { 0 });
+        let cp = checked(&problem, dagplan::Cp::default().schedule(&problem).unwrap());
+        assert_eq!(cp.status, Status::Optimal, "seed {seed}");
+        assert_eq!(cp.makespan(), oracle(&problem), "seed {seed}");
+    }
+}
+
+/// Where the heuristic is not optimal, `cp` must find the shorter schedule itself and prove
+/// it, on instances with several nodes, eligibility, per-node durations and delays.
+#[cfg(feature = "cp")]
+#[test]
+fn cp_finds_and_proves_the_optimum() {
+    let mut improved = 0;
+    for seed in 0..40 {
+        let problem = small(seed, 8, 3, 2, 3);
+        let heuristic = Greedy::default().schedule(&problem).unwrap().makespan();
+        let cp = checked(&problem, dagplan::Cp::default().schedule(&problem).unwrap());
+        let dp = checked(&problem, Dp::default().schedule(&problem).unwrap());
+        assert_eq!((cp.status, cp.makespan()), (Status::Optimal, dp.makespan()), "seed {seed}");
+        improved += usize::from(cp.makespan() < heuristic);
+    }
+    assert!(improved > 0, "no instance where cp had to improve on the heuristic");
+}
+
+/// A proven bound from elsewhere and a smaller target are honoured: the bound is kept, and
+/// refuting the target proves it.
+#[cfg(feature = "cp")]
+#[test]
+fn cp_takes_bounds_from_its_options() {
+    for seed in 0..20 {
+        let problem = small(seed, 8, 3, 2, 3);
+        let optimum = Dp::default().schedule(&problem).unwrap().makespan();
+        let cp = checked(&problem, dagplan::Cp::default().upper_bound(optimum).schedule(&problem).unwrap());
+        assert_eq!(cp.lower_bound, optimum, "seed {seed}: refuting the optimum minus one proves it");
+        let cp = checked(&problem, dagplan::Cp::default().lower_bound(optimum).schedule(&problem).unwrap());
+        assert_eq!((cp.status, cp.makespan()), (Status::Optimal, optimum), "seed {seed}");
+    }
 }
 
 #[test]
@@ -255,6 +304,13 @@ proptest! {
             prop_assert_eq!(ilp.makespan(), dp.makespan());
             prop_assert!(ilp.lower_bound <= dp.makespan() && dp.lower_bound <= ilp.makespan());
         }
+        #[cfg(feature = "cp")]
+        {
+            let cp = checked(&problem, dagplan::Cp::default().schedule(&problem).unwrap());
+            prop_assert_eq!(cp.status, Status::Optimal);
+            prop_assert_eq!(cp.makespan(), dp.makespan());
+            prop_assert!(cp.lower_bound <= dp.makespan() && dp.lower_bound <= cp.makespan());
+        }
     }
 
     /// Metamorphic: scaling every duration and delay by k scales the optimum by k.
@@ -329,6 +385,17 @@ fn ilp_honours_the_time_limit() {
     let s = checked(&problem, ilp.schedule(&problem).unwrap());
     assert!(clock.elapsed() < limit + Duration::from_secs(3), "took {:?}", clock.elapsed());
     assert!(s.lower_bound <= s.makespan());
+}
+
+#[cfg(feature = "cp")]
+#[test]
+fn cp_honours_the_time_limit() {
+    let problem = big();
+    let limit = Duration::from_millis(300);
+    let clock = Instant::now();
+    let s = checked(&problem, dagplan::Cp::new(SolveOptions::default().time_limit(limit)).schedule(&problem).unwrap());
+    assert!(clock.elapsed() < limit + Duration::from_secs(2), "took {:?}", clock.elapsed());
+    assert!(s.makespan() <= Greedy::default().schedule(&problem).unwrap().makespan());
 }
 
 #[cfg(feature = "ilp")]

@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 
 use dagplan::{Generator, Problem, SolveOptions, solver_by_name};
 
+/// The threads `auto` is given here: an improving lane and an exact lane.
+const AUTO_THREADS: usize = 2;
+
 /// Timing tests run one at a time, so they do not slow each other down.
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -124,6 +127,21 @@ fn dp_and_greedy_stop_at_the_time_limit() {
     }
 }
 
+/// The anytime solvers use all of their time: `search` on its islands (one per core), `auto`
+/// with greedy, then `search` and `dp` side by side (`ilp` does not start with less than 2 s).
+#[test]
+fn search_and_auto_stop_at_the_time_limit() {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let limit = Duration::from_secs(1);
+    for (name, threads) in [("search", 0), ("auto", AUTO_THREADS)] {
+        let options = SolveOptions::default().time_limit(limit).threads(threads);
+        let threads = if threads == 0 { cores() } else { threads as u32 };
+        let cost = run(name, &hard_rcpsp(), options, limit, None);
+        check(name, &cost, limit, threads);
+        assert!(cost.wall >= limit / 2, "{name} stopped after {:?} of {limit:?}", cost.wall);
+    }
+}
+
 #[cfg(feature = "ilp")]
 #[test]
 fn ilp_stops_at_the_time_limit() {
@@ -134,6 +152,16 @@ fn ilp_stops_at_the_time_limit() {
     check("ilp", &cost, limit, 1);
 }
 
+#[cfg(feature = "cp")]
+#[test]
+fn cp_stops_at_the_time_limit() {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let limit = Duration::from_millis(400);
+    let options = SolveOptions::default().time_limit(limit).threads(1);
+    let cost = run("cp", &hard_rcpsp(), options, limit, None);
+    check("cp", &cost, limit, 1);
+}
+
 #[test]
 fn a_cancel_flag_stops_a_running_solve_with_its_best_schedule() {
     let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -141,10 +169,19 @@ fn a_cancel_flag_stops_a_running_solve_with_its_best_schedule() {
     if cfg!(feature = "ilp") {
         cases.push(("ilp", hard_rcpsp(), cores()));
     }
+    if cfg!(feature = "cp") {
+        cases.push(("cp", hard_rcpsp(), cores()));
+    }
+    cases.push(("search", hard_rcpsp(), cores()));
+    // Without a time limit `auto`'s exact lane runs `dp` to its end: cancelled while it runs.
+    cases.push(("auto", hard_rcpsp(), AUTO_THREADS as u32));
+    let auto_options =
+        |options: SolveOptions, name: &str| if name == "auto" { options.threads(AUTO_THREADS) } else { options };
     let after = Duration::from_millis(200);
     for (name, problem, threads) in cases {
         let flag = Arc::new(AtomicBool::new(false));
-        let cost = run(name, &problem, SolveOptions::default().cancel(Arc::clone(&flag)), after, Some(flag));
+        let options = auto_options(SolveOptions::default().cancel(Arc::clone(&flag)), name);
+        let cost = run(name, &problem, options, after, Some(flag));
         check(name, &cost, after, threads);
     }
 }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use dagplan::Generator;
 use dagplan::solver_by_name;
-use dagplan::{Dp, Problem, Scheduler, Solution, SolveOptions, Status};
+use dagplan::{Auto, Dp, Problem, Scheduler, Solution, SolveOptions, Status};
 
 /// A thread of this process: its id, name and scheduler state.
 struct Task {
@@ -146,7 +146,7 @@ fn cancel_when(
 #[cfg(feature = "ilp")]
 mod ilp {
     use super::*;
-    use dagplan::Ilp;
+    use dagplan::{Ilp, Split};
 
     /// Whether a HiGHS thread (named `dagplan-highs`, as are the workers it starts) is running.
     fn highs_running() -> bool {
@@ -188,6 +188,49 @@ mod ilp {
         assert_eq!(solution.status, Status::Feasible, "HiGHS proved the instance within the limit");
         assert_settles("ilp after its time limit", baseline);
     }
+
+    /// Every member of `auto` on its own thread, cancelled while HiGHS runs: the portfolio
+    /// returns its best schedule and no member's thread is left.
+    pub(super) fn a_cancelled_auto_solve_leaves_no_thread_running() {
+        // `dp` closes `hard_for_highs` at once, and HiGHS's presolve on `hard_rcpsp` cannot be
+        // interrupted for seconds: 28 tasks are hard for both, and quick to interrupt.
+        let problem = Generator { tasks: 28, ..rcpsp(3) }.generate().unwrap();
+        let baseline = thread_baseline();
+        let flag = Arc::new(AtomicBool::new(false));
+        let auto = Auto::new(SolveOptions::default().threads(2).cancel(Arc::clone(&flag))).split(Split::Concurrent);
+        let (solution, after_cancel) =
+            cancel_when(Box::new(auto), &problem, &flag, highs_running, Duration::from_millis(500));
+        assert_eq!(solution.status, Status::Feasible, "a member proved the instance before the cancel");
+        assert!(after_cancel < Duration::from_secs(2), "auto returned {after_cancel:?} after the cancel");
+        assert!(solution.stats.members.iter().any(|m| m.solver == "ilp"), "{:?}", solution.stats.members);
+        assert_settles("auto after a cancel", baseline);
+    }
+}
+
+fn auto_leaves_no_thread_running_after_its_time_limit() {
+    let problem = hard_rcpsp();
+    let baseline = thread_baseline();
+    let options = SolveOptions::default().threads(2).time_limit(Duration::from_secs(3));
+    let solution = checked(&problem, Auto::new(options).schedule(&problem).unwrap());
+    assert_eq!(solution.status, Status::Feasible, "auto proved the instance within the limit");
+    assert!(solution.stats.members.len() >= 3, "greedy, an improver and dp: {:?}", solution.stats.members);
+    assert_settles("auto after its time limit", baseline);
+}
+
+/// `cp` searches on a thread of its own (Pumpkin's solver is not `Send`); cancelled, it
+/// returns its best schedule and a proven bound, and that thread has ended.
+#[cfg(feature = "cp")]
+fn a_cancelled_cp_solve_leaves_no_thread_running() {
+    let problem = hard_rcpsp();
+    let baseline = thread_baseline();
+    let flag = Arc::new(AtomicBool::new(false));
+    let cp = dagplan::Cp::new(SolveOptions::default().cancel(Arc::clone(&flag)));
+    let running = || tasks().iter().any(|t| t.name == "dagplan-cp");
+    let (solution, after_cancel) = cancel_when(Box::new(cp), &problem, &flag, running, Duration::from_millis(200));
+    assert_eq!(solution.status, Status::Feasible, "cp proved the instance before the cancel");
+    assert!(after_cancel < Duration::from_secs(1), "cp returned {after_cancel:?} after the cancel");
+    assert_settles("cp after a cancel", baseline);
+    assert!(!running(), "the cp thread is still there");
 }
 
 fn a_cancelled_dp_solve_leaves_no_thread_running() {
@@ -223,7 +266,11 @@ fn no_solver_leaves_work_running() {
     {
         ilp::a_cancelled_ilp_solve_leaves_no_thread_running();
         ilp::an_ilp_solve_out_of_time_leaves_no_thread_running();
+        ilp::a_cancelled_auto_solve_leaves_no_thread_running();
     }
+    #[cfg(feature = "cp")]
+    a_cancelled_cp_solve_leaves_no_thread_running();
+    auto_leaves_no_thread_running_after_its_time_limit();
     a_cancelled_dp_solve_leaves_no_thread_running();
     greedy_leaves_no_thread_running();
 }

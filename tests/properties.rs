@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
+#[cfg(feature = "cp")]
+use dagplan::{Cp, Dp, Scheduler, SolveOptions};
 use dagplan::{Cpm, Generator, Problem, Status, heuristic_solvers, lower_bound};
 use proptest::prelude::*;
 
@@ -95,6 +97,28 @@ proptest! {
     fn generation_is_deterministic(seed in any::<u64>()) {
         let g = Generator { tasks: 50, eligibility: 0.3, heterogeneity: 0.3, max_delay: 4, seed, ..Generator::default() };
         prop_assert_eq!(g.generate().unwrap(), g.generate().unwrap());
+    }
+}
+
+#[cfg(feature = "cp")]
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// `cp` over the full model (1–5 nodes, 1–4 dimensions, eligibility, per-node durations,
+    /// delays): a verified schedule, never a bound above `dp`'s optimum, `Optimal` only with a
+    /// matching bound, and the same optimum whenever both prove one.
+    #[test]
+    fn cp_is_sound_on_the_full_model(problem in instances(12)) {
+        let limit = SolveOptions::default().time_limit(std::time::Duration::from_secs(2));
+        let cp = Cp::new(limit.clone()).schedule(&problem).unwrap();
+        prop_assert_eq!(cp.schedule.verify(&problem), Ok(()));
+        prop_assert!(cp.lower_bound >= lower_bound(&problem) && cp.lower_bound <= cp.makespan());
+        prop_assert_eq!(cp.status == Status::Optimal, cp.makespan() == cp.lower_bound);
+        let dp = Dp::new(limit).schedule(&problem).unwrap();
+        prop_assert!(cp.lower_bound <= dp.makespan() && dp.lower_bound <= cp.makespan());
+        if cp.status == Status::Optimal && dp.status == Status::Optimal {
+            prop_assert_eq!(cp.makespan(), dp.makespan());
+        }
     }
 }
 

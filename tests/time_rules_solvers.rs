@@ -1,7 +1,7 @@
 //! Every solver under the time rules (release dates, deadlines, fixed tasks, downtime, `now`)
 //! on random instances of the full model: every schedule verifies (so no deadline is broken
-//! and no fixed task moves); `dp` and `ilp` agree with a brute-force oracle on the optimum and on
-//! infeasibility; heuristics either find a verified schedule or say which deadlines they
+//! and no fixed task moves); `dp`, `ilp`, `cp` and `auto` agree with a brute-force oracle on the optimum and on
+//! infeasibility; heuristics (and `search`) either find a verified schedule or say which deadlines they
 //! missed, and never claim infeasibility the oracle refutes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
@@ -9,7 +9,10 @@
 use dagplan::Generator;
 use dagplan::SplitMix64;
 use dagplan::heuristic_solvers;
-use dagplan::{Dp, NodeId, Problem, ProblemSpec, Scheduler, Solution, SolveError, Status, TaskId, Time, WindowSpec};
+use dagplan::{
+    Auto, Dp, NodeId, Problem, ProblemSpec, Scheduler, Search, Solution, SolveError, SolveOptions, Status, TaskId,
+    Time, WindowSpec,
+};
 use proptest::prelude::*;
 
 /// A small generated instance with random time rules added; `None` when the rules drawn are
@@ -239,7 +242,31 @@ proptest! {
                 }
             }
         }
-        for solver in heuristic_solvers() {
+        #[cfg(feature = "cp")]
+        {
+            let cp = dagplan::Cp::default().schedule(&problem).unwrap();
+            checked(&problem, &cp);
+            match expected {
+                None => prop_assert_eq!(cp.status, Status::Infeasible, "cp, seed {}", seed),
+                Some(m) => {
+                    prop_assert_eq!(cp.status, Status::Optimal, "cp, seed {}", seed);
+                    prop_assert_eq!(cp.makespan(), m, "cp, seed {}", seed);
+                }
+            }
+        }
+        // `auto` runs `dp` to the end (no time limit): exact, like `dp`.
+        let auto = Auto::new(SolveOptions::default().threads(2)).schedule(&problem).unwrap();
+        checked(&problem, &auto);
+        match expected {
+            None => prop_assert_eq!(auto.status, Status::Infeasible, "auto, seed {}", seed),
+            Some(m) => {
+                prop_assert_eq!(auto.status, Status::Optimal, "auto, seed {}", seed);
+                prop_assert_eq!(auto.makespan(), m, "auto, seed {}", seed);
+            }
+        }
+        let mut solvers = heuristic_solvers();
+        solvers.push(Box::new(Search::new(SolveOptions::default().threads(1)).schedules(200)));
+        for solver in solvers {
             match solver.schedule(&problem) {
                 Ok(solution) => {
                     checked(&problem, &solution);
@@ -283,6 +310,8 @@ fn exact_solvers_prove_a_resource_conflict_infeasible() {
     assert_eq!(Dp::default().schedule(&problem).unwrap().status, Status::Infeasible);
     #[cfg(feature = "ilp")]
     assert_eq!(dagplan::Ilp::default().schedule(&problem).unwrap().status, Status::Infeasible);
+    #[cfg(feature = "cp")]
+    assert_eq!(dagplan::Cp::default().schedule(&problem).unwrap().status, Status::Infeasible);
     for solver in heuristic_solvers() {
         let Err(SolveError::DeadlinesMissed(missed)) = solver.schedule(&problem) else { panic!("{}", solver.name()) };
         assert_eq!(missed.len(), 1);
@@ -310,4 +339,49 @@ fn exact_solvers_prove_optima_around_downtime() {
         checked(&problem, &ilp);
         assert_eq!((ilp.makespan(), ilp.status), (11, Status::Optimal));
     }
+    #[cfg(feature = "cp")]
+    {
+        let cp = dagplan::Cp::default().schedule(&problem).unwrap();
+        checked(&problem, &cp);
+        assert_eq!((cp.makespan(), cp.status), (11, Status::Optimal));
+    }
+}
+
+/// Downtime covering every start that a predecessor and a deadline leave (the validation,
+/// which looks at each task alone, lets it through): `cp` finds the contradiction while it
+/// builds its model, and proves infeasibility as `dp` does.
+#[test]
+fn exact_solvers_prove_downtime_over_a_deadline_infeasible() {
+    let problem = ProblemSpec::new()
+        .node(dagplan::NodeSpec::new("n").capacity("cpu", 1).unavailable(4, 10))
+        .task(dagplan::TaskSpec::new("b", 2).demand("cpu", 1))
+        .task(dagplan::TaskSpec::new("a", 3).demand("cpu", 1).deadline(9).after("b"))
+        .build()
+        .unwrap();
+    assert_eq!(oracle(&problem), None);
+    assert_eq!(Dp::default().schedule(&problem).unwrap().status, Status::Infeasible);
+    #[cfg(feature = "cp")]
+    assert_eq!(dagplan::Cp::default().schedule(&problem).unwrap().status, Status::Infeasible);
+}
+
+/// The smallest input on which `search` once failed ("the greedy start left a task unplaced":
+/// greedy proved the deadlines unmeetable and returned no schedule): `search` and `auto` now
+/// answer as the oracle does.
+#[test]
+fn search_and_auto_answer_when_greedy_proves_the_deadlines_unmeetable() {
+    let problem = live(414_085, 2, 2).unwrap();
+    let expected = oracle(&problem);
+    let search = Search::new(SolveOptions::default().threads(1)).schedules(200).schedule(&problem);
+    match search {
+        Ok(solution) => {
+            checked(&problem, &solution);
+            if solution.status == Status::Infeasible {
+                assert_eq!(expected, None);
+            }
+        }
+        Err(e) => assert!(matches!(e, SolveError::DeadlinesMissed(_)), "{e}"),
+    }
+    let auto = Auto::new(SolveOptions::default().threads(2)).schedule(&problem).unwrap();
+    checked(&problem, &auto);
+    assert_eq!(auto.status == Status::Infeasible, expected.is_none());
 }

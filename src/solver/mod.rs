@@ -1,7 +1,11 @@
 //! The [`Scheduler`] trait, what every solver returns ([`Solution`]), shared options and
-//! errors, and the solvers themselves (one private module each, re-exported from the crate
-//! root; each solver's algorithm, complexity, sources and guarantee are on its type).
+//! errors, progress reports while a solve runs ([`Progress`]), and the solvers themselves (one
+//! private module each, re-exported from the crate root; each solver's algorithm, complexity,
+//! sources and guarantee are on its type).
 
+mod auto;
+#[cfg(feature = "cp")]
+mod cp;
 mod critical_path;
 mod dp;
 mod greedy;
@@ -9,8 +13,10 @@ mod heuristic;
 #[cfg(feature = "ilp")]
 mod ilp;
 mod list;
+mod progress;
 mod registry;
 mod search;
+mod shared;
 mod topological;
 
 use std::fmt;
@@ -18,11 +24,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+pub use auto::{Auto, Split};
+#[cfg(feature = "cp")]
+pub use cp::Cp;
 pub use critical_path::CriticalPath;
 pub use dp::Dp;
 pub use greedy::{Combination, Greedy, Policy, Rule, Scheme};
 #[cfg(feature = "ilp")]
 pub use ilp::Ilp;
+pub use progress::{Improvement, Progress, ProgressFn};
 pub use registry::{
     ALL_SOLVERS_SEARCH_BUDGET, UnknownSolver, all_solvers, heuristic_solvers, solver_by_name, solver_names,
 };
@@ -32,6 +42,7 @@ pub use topological::Topological;
 use crate::bounds::{deadline_conflict, lower_bound};
 use crate::model::{Problem, Time};
 use crate::schedule::Schedule;
+use shared::Incumbent;
 
 /// A scheduling algorithm.
 pub trait Scheduler {
@@ -76,6 +87,37 @@ pub struct Stats {
     /// Solver-specific counters, named by `snake_case` plural nouns, e.g. `("schedules", 24)`
     /// or `("states", 10_000)`; each solver's documentation lists its own.
     pub counters: Vec<(&'static str, u64)>,
+    /// A portfolio's members ([`Auto`]), in the order they started, each with its own answer;
+    /// empty for other solvers.
+    pub members: Vec<Member>,
+    /// In a portfolio, the member that found the returned schedule.
+    pub found_by: Option<&'static str>,
+    /// In a portfolio, the member that proved the returned lower bound (`"bounds"`: the
+    /// crate's [`lower_bound`], computed before any member ran).
+    pub proved_by: Option<&'static str>,
+}
+
+/// What one member of a portfolio returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Member {
+    /// The member's solver name.
+    pub solver: &'static str,
+    /// When it started, counted from the start of the portfolio.
+    pub started: Duration,
+    /// The status of its answer (`None` if it returned an error).
+    pub status: Option<Status>,
+    /// The makespan of its schedule (`None` if it returned an error or proved the problem
+    /// infeasible).
+    pub makespan: Option<Time>,
+    /// The lower bound it returned (0 if it returned an error or proved the problem
+    /// infeasible).
+    pub lower_bound: Time,
+    /// The error it returned, e.g. [`SolveError::TooLarge`] from a solver that refused the
+    /// instance.
+    pub error: Option<SolveError>,
+    /// Its own statistics (time, counters).
+    pub stats: Stats,
 }
 
 impl Stats {
@@ -129,7 +171,8 @@ impl Solution {
             return Err(SolveError::Internal(format!("makespan {makespan} is below the proven lower bound {bound}")));
         }
         let status = if makespan == bound { Status::Optimal } else { Status::Feasible };
-        Ok(Self { schedule, lower_bound: bound, status, stats: Stats { elapsed: started.elapsed(), counters } })
+        let stats = Stats { elapsed: started.elapsed(), counters, ..Stats::default() };
+        Ok(Self { schedule, lower_bound: bound, status, stats })
     }
 
     /// The answer of a solver that proved no schedule meets every deadline: an empty
@@ -139,7 +182,7 @@ impl Solution {
             schedule: Schedule::default(),
             lower_bound: Time::MAX,
             status: Status::Infeasible,
-            stats: Stats { elapsed: started.elapsed(), counters },
+            stats: Stats { elapsed: started.elapsed(), counters, ..Stats::default() },
         }
     }
 
@@ -245,7 +288,7 @@ impl OptionError {
 }
 
 /// Options shared by solvers: plain values with chained setters.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct SolveOptions {
     /// Stop after this long and return the best schedule so far (anytime solvers).
     pub time_limit: Option<Duration>,
@@ -255,6 +298,22 @@ pub struct SolveOptions {
     pub threads: usize,
     /// Set to `true` from another thread to stop a running solve.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Called with every improved schedule and every improved lower bound (see [`Progress`]).
+    pub progress: Option<ProgressFn>,
+    /// The incumbent shared with the other members of a portfolio (set by the portfolio).
+    pub(crate) shared: Option<Arc<Incumbent>>,
+}
+
+impl fmt::Debug for SolveOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SolveOptions")
+            .field("time_limit", &self.time_limit)
+            .field("seed", &self.seed)
+            .field("threads", &self.threads)
+            .field("cancel", &self.cancel)
+            .field("progress", &self.progress.as_ref().map(|_| "<fn>"))
+            .finish_non_exhaustive()
+    }
 }
 
 impl SolveOptions {
@@ -282,29 +341,69 @@ impl SolveOptions {
         self
     }
 
-    /// A deadline clock started now.
+    /// Calls `report` with every improved schedule and every improved lower bound of the
+    /// solve, in order, from the solver's threads (see [`Progress`]).
+    pub fn on_progress(mut self, report: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(report));
+        self
+    }
+
+    /// A deadline clock started now (it also counts as reached once a shared incumbent is
+    /// proven optimal).
     pub(crate) fn deadline(&self) -> Deadline {
-        Deadline { end: self.time_limit.and_then(|l| Instant::now().checked_add(l)), cancel: self.cancel.clone() }
+        Deadline {
+            end: self.time_limit.and_then(|l| Instant::now().checked_add(l)),
+            cancel: self.cancel.clone(),
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// The incumbent a solve reports to — the portfolio's when shared, else a new one for
+    /// this solve (clock started now) that reports to [`SolveOptions::progress`] — and these
+    /// options sharing it, for the solvers run inside this one (their reports then reach the
+    /// same listener in order). Call it once per solve, at its start.
+    pub(crate) fn reporting(&self) -> (Self, Arc<Incumbent>) {
+        let incumbent = match &self.shared {
+            Some(shared) => Arc::clone(shared),
+            None => Arc::new(Incumbent::new(self.progress.clone(), false)),
+        };
+        (Self { shared: Some(Arc::clone(&incumbent)), ..self.clone() }, incumbent)
+    }
+
+    /// These options without the progress function and the shared incumbent: for a solver
+    /// run inside another one whose results the outer solver reports itself.
+    #[cfg_attr(not(feature = "ilp"), expect(dead_code, reason = "used by ilp's primal dp"))]
+    pub(crate) fn private(&self) -> Self {
+        Self { progress: None, shared: None, ..self.clone() }
     }
 }
 
-/// When to stop: a wall-clock end and/or a cancellation flag. Cheap to poll.
+/// When to stop: a wall-clock end and/or a cancellation flag (and, inside a portfolio, a proof
+/// of optimality by another member). Cheap to poll.
 #[derive(Debug, Clone)]
 pub(crate) struct Deadline {
     end: Option<Instant>,
     cancel: Option<Arc<AtomicBool>>,
+    shared: Option<Arc<Incumbent>>,
 }
 
 impl Deadline {
     /// No limit.
     #[cfg(test)]
     pub fn none() -> Self {
-        Self { end: None, cancel: None }
+        Self { end: None, cancel: None, shared: None }
+    }
+
+    /// Whether the solve was cancelled, or nothing is left to do because the portfolio's best
+    /// schedule is proven optimal (the time limit aside).
+    pub fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
+            || self.shared.as_ref().is_some_and(|s| s.done())
     }
 
     /// Whether the time is up or the solve was cancelled.
     pub fn reached(&self) -> bool {
-        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) || self.end.is_some_and(|e| Instant::now() >= e)
+        self.cancelled() || self.end.is_some_and(|e| Instant::now() >= e)
     }
 
     /// Time left (`None`: unlimited).
@@ -323,7 +422,7 @@ impl Deadline {
             // A fraction that is not a number keeps the whole time left.
             Duration::try_from_secs_f64(left).ok().and_then(|d| now.checked_add(d)).unwrap_or(e)
         });
-        Deadline { end, cancel: self.cancel.clone() }
+        Deadline { end, cancel: self.cancel.clone(), shared: self.shared.clone() }
     }
 }
 
@@ -339,7 +438,7 @@ mod tests {
 
     #[test]
     fn counters_are_looked_up_by_name() {
-        let stats = Stats { elapsed: Duration::ZERO, counters: vec![("schedules", 3), ("states", 0)] };
+        let stats = Stats { counters: vec![("schedules", 3), ("states", 0)], ..Stats::default() };
         assert_eq!(
             (stats.counter("schedules"), stats.counter("states"), stats.counter("rows")),
             (Some(3), Some(0), None)

@@ -8,9 +8,11 @@
 use std::fmt;
 use std::time::Duration;
 
+#[cfg(feature = "cp")]
+use super::Cp;
 #[cfg(feature = "ilp")]
 use super::Ilp;
-use super::{CriticalPath, Dp, Greedy, Scheduler, Search, SolveOptions, Topological};
+use super::{Auto, CriticalPath, Dp, Greedy, Scheduler, Search, SolveOptions, Topological};
 
 /// A solver behind the [`Scheduler`] trait, shareable across threads.
 type BoxedSolver = Box<dyn Scheduler + Send + Sync>;
@@ -32,10 +34,14 @@ const REGISTRY: &[Entry] = &[
     Entry { name: "dp", heuristic: false, build: |o| Box::new(Dp::new(o)) },
     #[cfg(feature = "ilp")]
     Entry { name: "ilp", heuristic: false, build: |o| Box::new(Ilp::new(o)) },
+    #[cfg(feature = "cp")]
+    Entry { name: "cp", heuristic: false, build: |o| Box::new(Cp::new(o)) },
+    Entry { name: "auto", heuristic: false, build: |o| Box::new(Auto::new(o)) },
 ];
 
 /// Every registered solver name, in the order of the solver table:
-/// `topological`, `critical-path`, `greedy`, `search`, `dp`, and `ilp` with the `ilp` feature.
+/// `topological`, `critical-path`, `greedy`, `search`, `dp`, `ilp` and `cp` (with their
+/// features) and `auto`.
 pub fn solver_names() -> Vec<&'static str> {
     REGISTRY.iter().map(|e| e.name).collect()
 }
@@ -68,7 +74,8 @@ pub fn heuristic_solvers() -> Vec<BoxedSolver> {
 /// One of each registered solver, in the order of [`solver_names`], each with a 10-second
 /// time limit so that a loop over all solvers always ends (the exact ones then return their
 /// best schedule and bound as `Feasible`); `search`, which would use all of it, also gets a
-/// budget of [`ALL_SOLVERS_SEARCH_BUDGET`] schedules.
+/// budget of [`ALL_SOLVERS_SEARCH_BUDGET`] schedules. `auto` uses all 10 seconds unless one
+/// of its members proves the plan optimal.
 pub fn all_solvers() -> Vec<BoxedSolver> {
     let options = SolveOptions::default().time_limit(Duration::from_secs(10));
     REGISTRY
@@ -95,6 +102,9 @@ impl fmt::Display for UnknownSolver {
         write!(f, "unknown solver `{}`; the solvers are {}", self.name, solver_names().join(", "))?;
         if cfg!(not(feature = "ilp")) && self.name == "ilp" {
             f.write_str(" (`ilp` needs the cargo feature `ilp`)")?;
+        }
+        if cfg!(not(feature = "cp")) && self.name == "cp" {
+            f.write_str(" (`cp` needs the cargo feature `cp`)")?;
         }
         Ok(())
     }

@@ -11,6 +11,8 @@ use super::heuristic::heuristic_schedule;
 use super::{Scheduler, Solution, SolveError, SolveOptions, Status};
 use crate::bounds::{deadline_conflict, lower_bound};
 use crate::model::Problem;
+use crate::schedule::Schedule;
+use crate::solver::shared::Incumbent;
 use search::{Stop, search};
 use state::Context;
 
@@ -136,13 +138,29 @@ impl Scheduler for Dp {
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
-        let deadline = self.options.deadline();
+        let (options, incumbent) = self.options.reporting();
+        let solution = self.solve(problem, &options, &incumbent, started)?;
+        incumbent.offer_solution(self.name(), &solution);
+        Ok(solution)
+    }
+}
+
+impl Dp {
+    /// The search, with `options` sharing `incumbent` (see [`Scheduler::schedule`]).
+    fn solve(
+        &self,
+        problem: &Problem,
+        options: &SolveOptions,
+        incumbent: &Incumbent,
+        started: Instant,
+    ) -> Result<Solution, SolveError> {
+        let deadline = options.deadline();
         if deadline_conflict(problem).is_some() {
             return Ok(Solution::infeasible(started, vec![("states", 0)]));
         }
         // With deadlines the heuristic may find no schedule: then the search starts without
         // an upper bound, and exhausting it proves that none exists.
-        let heuristic = match heuristic_schedule(problem, &self.options) {
+        let heuristic = match heuristic_schedule(problem, options) {
             Ok(solution) if solution.status == Status::Infeasible => return Ok(solution),
             Ok(solution) => Some(solution),
             Err(SolveError::DeadlinesMissed(_)) => None,
@@ -154,10 +172,18 @@ impl Scheduler for Dp {
         }
         let ctx = Context::new(problem);
         let upper = heuristic.as_ref().map_or(problem.horizon().saturating_add(1), Solution::makespan);
-        let outcome = search(&ctx, upper, &deadline, self.max_states)?;
-        let schedule = match (&outcome.best, heuristic) {
-            (Some(state), _) => ctx.schedule(state)?,
-            (None, Some(h)) => h.schedule,
+        let outcome = search(&ctx, upper, &deadline, self.max_states, incumbent)?;
+        let own = match (&outcome.best, heuristic) {
+            (Some(state), _) => Some(ctx.schedule(state)?),
+            (None, h) => h.map(|h| h.schedule),
+        };
+        // The search prunes with a shorter schedule found by another member of a portfolio
+        // (and then cannot find it itself): return it.
+        let shared =
+            incumbent.best().map(|(s, _)| s).filter(|s| own.as_ref().is_none_or(|o| s.makespan() < o.makespan()));
+        let schedule = match (shared, own) {
+            (Some(shared), _) => Schedule::clone(&shared),
+            (None, Some(own)) => own,
             (None, None) if outcome.stopped.is_none() => {
                 return Ok(Solution::infeasible(started, vec![("states", outcome.states as u64)]));
             }
@@ -170,7 +196,8 @@ impl Scheduler for Dp {
             ("time_stops", u64::from(outcome.stopped == Some(Stop::Time))),
             ("state_cap_stops", u64::from(outcome.stopped == Some(Stop::States))),
         ];
-        // `outcome.bound` never exceeds the best makespan (the heuristic's when nothing better).
+        // `outcome.bound` never exceeds the best makespan (the heuristic's when nothing
+        // better, or the incumbent's).
         Solution::new(problem, schedule, outcome.bound, started, counters)
     }
 }

@@ -2,7 +2,13 @@
 
 use super::state::{Context, Memo, Run, State};
 use crate::model::{NodeId, PerNode, TaskId, Time};
+use crate::solver::shared::Incumbent;
 use crate::solver::{Deadline, SolveError};
+
+/// Expansions between two looks at the clock and at the shared incumbent.
+const POLL: u64 = 64;
+/// Expansions between two computations of the open subtrees' bound, to report it.
+const BOUND_POLL: u64 = 4096;
 
 /// Why the search stopped early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,18 +44,25 @@ struct Frame {
     next: usize,
 }
 
-/// Searches for a schedule shorter than `upper`.
+/// Searches for a schedule shorter than `upper`, and shorter than the incumbent's best as it
+/// improves; reports each schedule found and each rise of the bound to the incumbent.
 pub(super) fn search(
     ctx: &Context<'_>,
     upper: Time,
     deadline: &Deadline,
     max_states: usize,
+    incumbent: &Incumbent,
 ) -> Result<Outcome, SolveError> {
     let mut ub = upper;
     let mut best: Option<State> = None;
     let mut memo = Memo::new();
     let root = ctx.root();
     let root_bound = ctx.bound(&root);
+    incumbent.offer_bound("dp", root_bound.min(ub));
+    if root_bound >= ub {
+        // The best schedule known meets the root's bound: proven without a search.
+        return Ok(Outcome { best: None, bound: ub, expanded: 0, generated: 0, states: 0, stopped: None });
+    }
     let mut stack = vec![Frame { children: vec![Child { bound: root_bound, state: root }], next: 0 }];
     let (mut expanded, mut generated) = (0u64, 0u64);
     let mut stopped = None;
@@ -68,6 +81,10 @@ pub(super) fn search(
         let bound = child.bound;
         if state.finished_count == ctx.tasks {
             ub = state.time;
+            // With time rules only the final answer, checked by `Solution::new`, is offered.
+            if !ctx.problem.has_time_rules() {
+                incumbent.try_offer_schedule("dp", ub, || ctx.schedule(&state))?;
+            }
             best = Some(state);
             continue;
         }
@@ -83,10 +100,17 @@ pub(super) fn search(
             break;
         }
         expanded += 1;
-        if expanded % 64 == 0 && deadline.reached() {
-            stopped = Some(Stop::Time);
-            open_bound = bound;
-            break;
+        if expanded % POLL == 0 {
+            if deadline.reached() {
+                stopped = Some(Stop::Time);
+                open_bound = bound;
+                break;
+            }
+            // A shorter schedule found elsewhere prunes more from now on.
+            ub = incumbent.upper().map_or(ub, |u| u.min(ub));
+            if expanded % BOUND_POLL == 0 {
+                incumbent.offer_bound("dp", open_min(&stack).min(bound).min(ub));
+            }
         }
         match expand(ctx, &state, ub, deadline, &mut generated)? {
             Some(mut children) => {
@@ -102,10 +126,13 @@ pub(super) fn search(
     }
     // Every schedule shorter than `ub` lies below an unexplored child (or the state whose
     // expansion was cut short), each of which carries a valid bound.
-    let unexplored = stack.iter().flat_map(|f| f.children.iter().skip(f.next));
-    let open = unexplored.map(|c| c.bound).fold(open_bound, Time::min);
-    let bound = if stopped.is_none() { ub } else { open.min(ub) };
+    let bound = if stopped.is_none() { ub } else { open_min(&stack).min(open_bound).min(ub) };
     Ok(Outcome { best, bound, expanded, generated, states: memo.len(), stopped })
+}
+
+/// The smallest bound of the unexplored children on the stack (`Time::MAX` if none).
+fn open_min(stack: &[Frame]) -> Time {
+    stack.iter().flat_map(|f| f.children.iter().skip(f.next)).map(|c| c.bound).min().unwrap_or(Time::MAX)
 }
 
 /// A task that may start at this decision point, the nodes it may start on now, and the

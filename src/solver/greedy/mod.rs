@@ -8,6 +8,7 @@ use rayon::prelude::*;
 pub use super::list::{Combination, Policy, Rule, Scheme};
 
 use super::list::{Decoder, priorities, sampled_list};
+use super::shared::Incumbent;
 use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions};
 use crate::model::Problem;
 use crate::rng::SplitMix64;
@@ -200,7 +201,12 @@ impl Greedy {
         }
     }
 
-    fn solve<'p>(&self, problem: &'p Problem, deadline: &Deadline) -> Result<(Vec<Assignment>, u64), SolveError> {
+    fn solve<'p>(
+        &self,
+        problem: &'p Problem,
+        deadline: &Deadline,
+        incumbent: &Incumbent,
+    ) -> Result<(Vec<Assignment>, u64), SolveError> {
         let seed = self.options.seed;
         let members = self.members(problem);
         // Justification runs backward passes, which do not know the time rules.
@@ -237,6 +243,10 @@ impl Greedy {
                 }
             };
             let makespan = plan.iter().map(|a| a.finish).max().unwrap_or(0);
+            // With time rules only the final answer, checked by `Solution::new`, is offered.
+            if !problem.has_time_rules() {
+                incumbent.offer_schedule("greedy", makespan, || Schedule::new(plan.clone()));
+            }
             Ok(Some((makespan, job, plan)))
         };
         let best = if jobs == 1 {
@@ -262,16 +272,19 @@ impl Scheduler for Greedy {
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
-        let deadline = self.options.deadline();
+        let (options, incumbent) = self.options.reporting();
+        let deadline = options.deadline();
         let single = matches!(self.mode, Mode::Single(_));
         let (plan, generated) = match self.options.threads {
-            _ if single => self.solve(problem, &deadline),
-            0 => self.solve(problem, &deadline),
+            _ if single => self.solve(problem, &deadline, &incumbent),
+            0 => self.solve(problem, &deadline, &incumbent),
             k => match rayon::ThreadPoolBuilder::new().num_threads(k).build() {
-                Ok(pool) => pool.install(|| self.solve(problem, &deadline)),
-                Err(_) => self.solve(problem, &deadline),
+                Ok(pool) => pool.install(|| self.solve(problem, &deadline, &incumbent)),
+                Err(_) => self.solve(problem, &deadline, &incumbent),
             },
         }?;
-        Solution::new(problem, Schedule::new(plan), 0, started, vec![("schedules", generated)])
+        let solution = Solution::new(problem, Schedule::new(plan), 0, started, vec![("schedules", generated)])?;
+        incumbent.offer_solution(self.name(), &solution);
+        Ok(solution)
     }
 }

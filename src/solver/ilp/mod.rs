@@ -35,6 +35,8 @@ use super::heuristic::heuristic_schedule;
 use super::{Deadline, OptionError, Scheduler, Solution, SolveError, SolveOptions, Status};
 use crate::bounds::{deadline_conflict, lower_bound};
 use crate::model::{Problem, Time};
+use crate::schedule::Schedule;
+use crate::solver::shared::Incumbent;
 use model::{Limits, TimeIndexed};
 use windows::Windows;
 
@@ -209,13 +211,29 @@ impl Scheduler for Ilp {
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
-        let deadline = self.options.deadline();
+        let (options, incumbent) = self.options.reporting();
+        let solution = self.solve(problem, &options, &incumbent, started)?;
+        incumbent.offer_solution(self.name(), &solution);
+        Ok(solution)
+    }
+}
+
+impl Ilp {
+    /// The whole solve, with `options` sharing `incumbent` (see [`Scheduler::schedule`]).
+    fn solve(
+        &self,
+        problem: &Problem,
+        options: &SolveOptions,
+        incumbent: &Incumbent,
+        started: Instant,
+    ) -> Result<Solution, SolveError> {
+        let deadline = options.deadline();
         if deadline_conflict(problem).is_some() {
             return Ok(Solution::infeasible(started, vec![("columns", 0), ("rows", 0)]));
         }
         // With deadlines the heuristics may find no schedule: then the model covers every
         // schedule up to the problem's horizon, and its infeasibility proves that none exists.
-        let mut heuristic = match heuristic_schedule(problem, &self.options) {
+        let mut heuristic = match heuristic_schedule(problem, options) {
             Ok(solution) if solution.status == Status::Infeasible => return Ok(solution),
             Ok(solution) => Some(solution),
             Err(SolveError::DeadlinesMissed(_)) => None,
@@ -235,6 +253,11 @@ impl Scheduler for Ilp {
         let Some(mut heuristic) = heuristic else {
             return self.without_upper_bound(problem, started);
         };
+        // Inside a portfolio, a shorter schedule found meanwhile by another member.
+        if let Some((best, _)) = incumbent.best().filter(|(s, _)| s.makespan() < heuristic.makespan()) {
+            heuristic.schedule = Schedule::clone(&best);
+        }
+        incumbent.offer_schedule(self.name(), heuristic.makespan(), || heuristic.schedule.clone());
         let upper = heuristic.makespan();
         // The model asks for a schedule ending before `target`; proving it has none proves
         // the gap (with the default gap 0, `target` is `upper`: the proof of optimality).
@@ -307,9 +330,7 @@ impl Scheduler for Ilp {
         // `Solution::new` reports it as an internal error rather than claiming optimality.
         Solution::new(problem, schedule, outcome.bound, started, counters)
     }
-}
 
-impl Ilp {
     /// The model over the problem's whole horizon when no heuristic found a schedule that
     /// meets the deadlines: HiGHS finds one, or proves that none exists (every feasible
     /// schedule can be left-shifted to end by the horizon).
@@ -350,7 +371,7 @@ impl Ilp {
         share: f64,
         cancel: Option<Arc<AtomicBool>>,
     ) -> Result<Solution, SolveError> {
-        let mut options = self.options.clone();
+        let mut options = self.options.private();
         options.time_limit = deadline.remaining().map(|r| r.mul_f64(share));
         options.cancel = cancel;
         options.threads = 1;

@@ -1,26 +1,24 @@
-//! When a search stops and what it has found so far: the deadline (time limit and
-//! cancellation), the schedule budget of each island, and the best schedule over all
-//! islands (kept for reporting; the returned schedule is chosen deterministically from the
-//! islands' own bests).
+//! When a search stops and where its improvements go: the deadline (time limit, cancellation,
+//! and inside a portfolio a proof by another member), the schedule budget of each island, and
+//! the solve's shared incumbent, which reports every improvement (the returned schedule is
+//! chosen deterministically from the islands' own bests).
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use crate::model::Time;
+use crate::schedule::Schedule;
 use crate::solver::Deadline;
+use crate::solver::shared::Incumbent;
 
 /// Shared by the islands of one solve.
 pub(super) struct Control {
     deadline: Deadline,
-    /// The shortest makespan any island has found (for reporting improvements once).
-    best: AtomicU64,
-    /// Serialises reports so that reported makespans strictly decrease.
-    report: Mutex<()>,
+    incumbent: Arc<Incumbent>,
 }
 
 impl Control {
-    pub(super) fn new(deadline: Deadline, start: Time) -> Self {
-        Self { deadline, best: AtomicU64::new(start), report: Mutex::new(()) }
+    pub(super) fn new(deadline: Deadline, incumbent: Arc<Incumbent>) -> Self {
+        Self { deadline, incumbent }
     }
 
     /// Whether the time is up or the solve was cancelled.
@@ -28,18 +26,11 @@ impl Control {
         self.deadline.reached()
     }
 
-    /// Called by an island that found a schedule of `makespan`; `report` runs when it is
-    /// shorter than every schedule found before by any island.
-    pub(super) fn improved(&self, makespan: Time, report: impl FnOnce()) {
-        if makespan >= self.best.load(Ordering::Relaxed) {
-            return;
-        }
-        // A poisoned lock only means a report panicked; the order guarantee still holds.
-        let _guard = self.report.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if makespan < self.best.load(Ordering::Relaxed) {
-            self.best.store(makespan, Ordering::Relaxed);
-            report();
-        }
+    /// Called by an island that found a schedule of `makespan`; `schedule` builds it, and runs
+    /// only when it is shorter than every schedule of the solve so far and someone (a progress
+    /// function, a portfolio) wants it.
+    pub(super) fn improved(&self, makespan: Time, schedule: impl FnOnce() -> Schedule) {
+        self.incumbent.offer_schedule("search", makespan, schedule);
     }
 }
 

@@ -19,7 +19,7 @@
 use super::control::{Budget, Control};
 use crate::model::{Problem, TaskId, Time};
 use crate::rng::SplitMix64;
-use crate::schedule::Assignment;
+use crate::schedule::{Assignment, Schedule};
 use crate::solver::SolveError;
 use crate::solver::list::{Decoder, Policy};
 
@@ -122,7 +122,7 @@ impl<'p> Island<'p> {
             self.best.clear();
             self.best.extend_from_slice(self.decoder.schedule());
             self.stall = 0;
-            control.improved(makespan, || {});
+            control.improved(makespan, || Schedule::new(self.best.clone()));
         }
         let fingerprint = fingerprint(&list);
         Ok(Individual { list, makespan, fingerprint })

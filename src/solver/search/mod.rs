@@ -5,6 +5,7 @@ mod control;
 mod ga;
 mod shop;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -13,8 +14,10 @@ use self::control::{Budget, Control};
 use self::ga::Island;
 use self::shop::Shop;
 use self::shop::tabu::Tabu;
+use super::heuristic::heuristic_schedule;
 use super::list::{Decoder, Rule, priorities, sampled_list};
-use super::{Greedy, Scheduler, Solution, SolveError, SolveOptions};
+use super::shared::Incumbent;
+use super::{Scheduler, Solution, SolveError, SolveOptions, Status};
 use crate::bounds::lower_bound;
 use crate::model::{Problem, TaskId, Time};
 use crate::rng::SplitMix64;
@@ -29,7 +32,7 @@ const POPULATION: usize = 40;
 /// or cancellation.
 ///
 /// # Algorithm
-/// 1. Run the [`Greedy`] portfolio (same options). If its makespan meets the lower bound it
+/// 1. Run the [`Greedy`](super::Greedy) portfolio (same options). If its makespan meets the lower bound it
 ///    is optimal and returned at once.
 /// 2. Otherwise improve it on `k` **islands** in parallel (rayon; `k` =
 ///    [`Search::islands`], by default the thread count), with the method that suits the
@@ -89,6 +92,10 @@ const POPULATION: usize = 40;
 /// fit in the time); use the budget for reproducible experiments. Without either, the search
 /// stops after a default budget of `min(50,000, 5,000,000 / tasks)` schedules (at least 30).
 ///
+/// **Progress**: the greedy plans, then every schedule shorter than all before it (from any
+/// island), reach [`SolveOptions::on_progress`] as they are found, reported as `"search"`
+/// (inside [`Auto`](super::Auto) they also tighten the exact members' upper bound at once).
+///
 /// ```
 /// use dagplan::{Scheduler, SolveOptions};
 /// use dagplan::Search;
@@ -140,21 +147,39 @@ impl Search {
     }
 
     fn solve(&self, problem: &Problem, started: Instant) -> Result<Solution, SolveError> {
-        let deadline = self.options.deadline();
-        let greedy = Greedy::new(self.options.clone()).schedule(problem)?;
+        let (options, incumbent) = self.options.reporting();
+        let solution = self.improve(problem, &options, &incumbent, started)?;
+        incumbent.offer_solution(self.name(), &solution);
+        Ok(solution)
+    }
+
+    /// The search from the greedy plan (inside a portfolio: from its best plan so far).
+    fn improve(
+        &self,
+        problem: &Problem,
+        options: &SolveOptions,
+        incumbent: &Arc<Incumbent>,
+        started: Instant,
+    ) -> Result<Solution, SolveError> {
+        let deadline = options.deadline();
+        let greedy = heuristic_schedule(problem, options)?;
         let greedy_schedules = greedy.stats.counters.iter().find(|c| c.0 == "schedules").map_or(0, |c| c.1);
+        let counters = vec![("schedules", greedy_schedules), ("islands", 0)];
+        if greedy.status == Status::Infeasible {
+            // The deadlines are proven unmeetable: nothing to improve.
+            return Ok(Solution::infeasible(started, counters));
+        }
         let bound = lower_bound(problem);
-        let start = index_by_task(problem, greedy.schedule.assignments())?;
         let start_makespan = greedy.makespan();
         // Justification and the shop model do not know time rules (release, deadlines,
         // fixed tasks, downtime) yet: such problems keep the greedy plan.
         if start_makespan <= bound || problem.task_count() < 2 || problem.has_time_rules() || deadline.reached() {
-            let counters = vec![("schedules", greedy_schedules), ("islands", 0)];
             return Solution::new(problem, greedy.schedule, 0, started, counters);
         }
+        let start = index_by_task(problem, greedy.schedule.assignments())?;
         let k = self.islands.unwrap_or_else(|| rayon::current_num_threads().max(1));
         let budget = self.budget(problem);
-        let control = Control::new(deadline, start_makespan);
+        let control = Control::new(deadline, Arc::clone(incumbent));
         let mut rng = SplitMix64::new(self.options.seed ^ 0x5EA2_C4ED);
         let found = match Shop::detect(problem) {
             Some(shop) => tabu(&shop, &start, &mut rng, k, budget, &control, bound)?,

@@ -24,7 +24,7 @@
 use super::{Plan, Shop, Times};
 use crate::model::{NodeId, TaskId, Time};
 use crate::rng::SplitMix64;
-use crate::schedule::Assignment;
+use crate::schedule::{Assignment, Schedule};
 use crate::solver::SolveError;
 use crate::solver::search::control::{Budget, Control};
 
@@ -159,7 +159,7 @@ impl<'s, 'p> Tabu<'s, 'p> {
                     self.best_plan.clone_from(&self.plan);
                     self.times.schedule(problem, &self.plan, &mut self.best);
                     self.stall = 0;
-                    control.improved(self.best_makespan, || {});
+                    control.improved(self.best_makespan, || Schedule::new(self.best.clone()));
                 }
                 return true;
             }
