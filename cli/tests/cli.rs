@@ -176,6 +176,25 @@ fn solve_rejects_bad_options() {
 }
 
 #[test]
+fn solve_answers_no_with_exit_code_1_when_no_plan_meets_the_deadlines() {
+    let dir = TempDir::new("deadlines");
+    // Each deadline can be met alone, not both: one node runs one task at a time.
+    let problem = dir.write(
+        "late.json",
+        r#"{"nodes": [{"name": "n", "capacity": {"cpu": 1}}], "tasks": [
+            {"name": "a", "duration": 5, "demand": {"cpu": 1}, "deadline": 6},
+            {"name": "b", "duration": 5, "demand": {"cpu": 1}, "deadline": 6}]}"#,
+    );
+    let run = dagplan(&["solve", &problem, "--solver", "greedy"]).code(1);
+    assert!(run.stderr.contains("deadline"), "{}", run.stderr);
+    let out = dir.path("late-result.json");
+    dagplan(&["solve", &problem, "--solver", "dp", "--out", &out]).code(1).prints("proved that no plan meets");
+    assert!(dir.read("late-result.json").contains("\"status\": \"infeasible\""));
+    dagplan(&["verify", &problem, &out]).code(1).prints("no plan to check");
+    dagplan(&["explain", &problem]).code(0).prints("latest finish (deadlines)");
+}
+
+#[test]
 fn verify_accepts_result_documents_and_schedules() {
     let dir = TempDir::new("verify");
     let result = solved(&dir, "greedy");

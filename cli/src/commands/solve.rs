@@ -60,10 +60,10 @@ pub fn run(args: &SolveArgs) -> Outcome {
         Err(e) => return Err(format!("{label}: {e}")),
     };
     let document = ResultDocument::new(&problem, label, &solution, &args.options.options());
-    if let Some(path) = &args.out {
-        write_file(path, &(document.to_json() + "\n"))?;
-    }
     if solution.status == Status::Infeasible {
+        if let Some(path) = &args.out {
+            write_file(path, &(document.to_json() + "\n"))?;
+        }
         let _ = writeln!(out, "{label} proved that no plan meets every deadline.");
         if let Some(path) = &args.out {
             let _ = writeln!(out, "result written to {}", path.display());
@@ -97,6 +97,9 @@ pub fn run(args: &SolveArgs) -> Outcome {
     }
     let _ = writeln!(out, "\n{}", text_gantt(&problem, &solution.schedule, args.width));
 
+    if let Some(path) = &args.out {
+        write_file(path, &(document.to_json() + "\n"))?;
+    }
     if let Some(path) = &args.svg {
         let options = SvgOptions::default().lower_bound(solution.lower_bound);
         let svg = svg_gantt(&problem, &solution.schedule, &options).map_err(|e| e.to_string())?;
