@@ -132,7 +132,7 @@ impl SvgOptions {
     }
 }
 
-/// Draws the schedule as an SVG Gantt chart (see the [module docs](super)).
+/// Draws the schedule as an SVG Gantt chart.
 ///
 /// Every lane is a node; a task's height is its demand's share of the node's capacity in the
 /// chosen resource (a task with no demand there gets an eighth of the lane, outlined dashed),
