@@ -1,4 +1,4 @@
-//! The result document (documented on [`ResultDocument`]).
+//! The result document (docs on [`ResultDocument`]: the module is private).
 
 use std::collections::BTreeMap;
 
@@ -11,9 +11,9 @@ use crate::solver::{Solution, SolveOptions, Status};
 /// The version of the result format this crate writes and the newest it reads.
 pub const RESULT_VERSION: u32 = 1;
 
-/// The result document: what a solve found and what it proved, as versioned JSON.
+/// A solve's answer with its proof, as versioned JSON.
 ///
-/// A [`ResultDocument`] holds the schedule (by task and node name, as [`ScheduleSpec`]), its
+/// A result document holds the schedule (by task and node name, as [`ScheduleSpec`]), its
 /// makespan, the proven lower bound, the relative gap, the status, the solver's name, the
 /// options it ran with and its statistics:
 ///
@@ -56,6 +56,11 @@ pub const RESULT_VERSION: u32 = 1;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(description = "A dagplan result: a solve's schedule with its proof (makespan, proven lower bound, gap, \
+                            status), the solver, its options and its statistics.")
+)]
 #[serde(deny_unknown_fields)]
 pub struct ResultDocument {
     /// The format version: 1.
@@ -177,7 +182,8 @@ impl ResultDocument {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Reads a result document, checking its version first and its claims after (see [`ResultDocument`]).
+    /// Reads a result document, checking its version first and its claims after (see
+    /// [`ResultDocument`]).
     pub fn from_json(text: &str) -> Result<Self, ResultError> {
         let json_error =
             |e: serde_json::Error| ResultError::Json { line: e.line(), column: e.column(), message: e.to_string() };

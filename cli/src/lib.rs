@@ -1,9 +1,9 @@
-//! The research tooling of [dagplan]: the benchmark harness behind the `dagplan`
-//! command line and the research examples (`benchmark`, `solve`, `exact_psplib`,
-//! `psplib_quality`).
+//! The research tooling of [dagplan]: the benchmark harness behind the `dagplan` command
+//! line (`dagplan bench`, `dagplan solve`).
 //!
-//! Not a stable API: it serves this repository's command line, examples and figures
-//! (BENCHMARKS.md). Embedders use the `dagplan` library.
+//! Not a stable API: it serves this repository's command line and figures (BENCHMARKS.md).
+//! Embedders use the `dagplan` library, which never compiles the command line's
+//! dependencies (clap, indicatif, csv).
 
 #![forbid(unsafe_code)]
 

@@ -1,42 +1,66 @@
-//! `dagplan`: the command line of the dagplan scheduler (a minimal start; the research
-//! examples of this package hold the full tooling for now).
+//! `dagplan`: plan task DAGs on heterogeneous clusters from the command line.
+//!
+//! `dagplan --help` lists the commands and `dagplan COMMAND --help` explains each; the
+//! README's *Command line* section documents them with examples. Exit codes: 0 success;
+//! 1 the answer is "no" (`verify`: the plan breaks a rule; `solve`: no plan meets the
+//! deadlines); 2 an error (bad arguments, a file that cannot be read or is invalid, a solver
+//! failure).
+
+mod commands;
 
 use std::process::ExitCode;
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        None | Some("-h" | "--help" | "help") => {
-            println!("{}", usage());
-            ExitCode::SUCCESS
-        }
-        Some("-V" | "--version") => {
-            println!("dagplan {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
-        }
-        Some("solvers") => {
-            for name in dagplan::solver_names() {
-                println!("{name}");
-            }
-            ExitCode::SUCCESS
-        }
-        Some(other) => {
-            eprintln!("dagplan: unknown command `{other}`\n\n{}", usage());
-            ExitCode::from(2)
-        }
-    }
+use clap::{Parser, Subcommand};
+
+use commands::{bench, convert, explain, render, solve, verify};
+
+/// Plans task DAGs on heterogeneous clusters: where and when each task runs, with a proven
+/// lower bound on the makespan.
+#[derive(Debug, Parser)]
+#[command(name = "dagplan", version, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-fn usage() -> String {
-    format!(
-        "dagplan {}: plans task DAGs on heterogeneous clusters\n\n\
-         usage: dagplan <command>\n\n\
-         commands:\n  \
-         solvers     list the solver names\n  \
-         help        this text\n\n\
-         For now, solve and benchmark with the examples of this package:\n  \
-         cargo run --release -p dagplan-cli --example solve -- FILE\n  \
-         cargo run --release -p dagplan-cli --example benchmark -- --solver greedy DIR",
-        env!("CARGO_PKG_VERSION")
-    )
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Plan a problem with one solver: its row (makespan, lower bound, status, gap, time),
+    /// the bounds and a text Gantt chart; optionally the result document and an SVG
+    Solve(solve::SolveArgs),
+    /// Check a plan against every rule of a problem (exit code 0 when valid, 1 and every
+    /// violation when not)
+    Verify(verify::VerifyArgs),
+    /// Run solvers over benchmark sets: every plan verified, a summary table, a CSV per
+    /// instance
+    Bench(bench::BenchArgs),
+    /// Draw a plan: text Gantt, SVG Gantt, HTML report or Mermaid gantt
+    Render(render::RenderArgs),
+    /// Write a problem in another format (any format read, to the JSON format)
+    Convert(convert::ConvertArgs),
+    /// Explain a problem's makespan: critical path, slack per task, lower bounds and the one
+    /// that binds
+    Explain(explain::ExplainArgs),
+    /// List the solver names
+    Solvers,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Solve(args) => solve::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Bench(args) => bench::run(args),
+        Command::Render(args) => render::run(args),
+        Command::Convert(args) => convert::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Solvers => {
+            commands::emit(&(dagplan::solver_names().join("\n") + "\n"));
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    outcome.unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use dagplan::io::read_problem;
 use dagplan::{Scheduler, SolveOptions, solver_by_name};
-use dagplan_cli::harness::report::{CSV_HEADER, csv_row, summary_table};
+use dagplan_cli::harness::report::summary_table;
 use dagplan_cli::harness::{HarnessError, InstanceSet, Summary, file_name, run_instance};
 
 struct TempDir(PathBuf);
@@ -39,10 +39,7 @@ fn run_set(dir: &TempDir, solver: &dyn Scheduler) -> Result<Summary, HarnessErro
     for path in &set.instances {
         let name = file_name(path);
         let problem = read_problem(path)?;
-        records.push(run_instance(&set.name, &name, &problem, solver, set.optimum(&name))?);
-    }
-    for r in &records {
-        assert_eq!(csv_row(r).split(',').count(), CSV_HEADER.split(',').count());
+        records.push(run_instance(&set.name, &name, &problem, solver, solver.name(), set.optimum(&name))?);
     }
     Ok(Summary::of(&records))
 }

@@ -37,7 +37,8 @@ fn check_set(relative: &str, count: usize, format: Format) -> Option<Vec<(String
         let name = dagplan_cli::harness::file_name(path);
         let problem = io::read_problem(path).unwrap_or_else(|e| panic!("{e}"));
         let optimum = optima.get(&name).unwrap_or_else(|| panic!("{name} missing from the optimum file"));
-        let record = run_instance(&set.name, &name, &problem, &CriticalPath::default(), Some(optimum)).unwrap();
+        let record =
+            run_instance(&set.name, &name, &problem, &CriticalPath::default(), "critical-path", Some(optimum)).unwrap();
         assert!(record.makespan().unwrap() >= optimum.lower);
         problems.push((name, problem));
     }

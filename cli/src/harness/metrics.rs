@@ -115,6 +115,7 @@ mod tests {
                 None => Outcome::Failed("limit".into()),
             },
             elapsed: Duration::from_millis(ms),
+            counters: Vec::new(),
         }
     }
 

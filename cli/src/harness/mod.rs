@@ -10,7 +10,7 @@
 //! [`Summary::of`] aggregates the records of one set and solver ([`metrics`]), and [`report`]
 //! formats the table and the per-instance CSV.
 //!
-//! The `benchmark` and `solve` examples are thin command lines over these functions.
+//! `dagplan bench` and `dagplan solve` are thin command lines over these functions.
 
 pub mod metrics;
 pub mod report;
@@ -132,12 +132,7 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     text.parse::<f64>()
         .ok()
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
-        .ok_or_else(|| format!("--time-limit expects seconds (e.g. 10 or 0.5), found `{text}`"))
-}
-
-/// Parses a command-line count for `option`.
-pub fn parse_count(text: &str, option: &str) -> Result<usize, String> {
-    text.parse().map_err(|_| format!("{option} expects a non-negative integer, found `{text}`"))
+        .ok_or_else(|| format!("expected a number of seconds (e.g. 10 or 0.5), found `{text}`"))
 }
 
 /// The file name of a path, as text (`j301_1.sm`).
@@ -200,6 +195,8 @@ pub struct Record {
     pub outcome: Outcome,
     /// Wall time of the solve.
     pub elapsed: Duration,
+    /// The solver's counters (empty when it returned no schedule).
+    pub counters: Vec<(&'static str, u64)>,
 }
 
 /// A solver's answer on one instance.
@@ -234,6 +231,8 @@ impl Record {
 }
 
 /// Solves one instance, verifies the schedule and checks it against the known bounds.
+/// `label` names the solver in the record and in errors (a configured solver such as
+/// `greedy/lft/serial` has a longer name than [`Scheduler::name`]).
 ///
 /// A solver that returns no schedule ([`SolveError::TooLarge`], [`SolveError::Backend`]) gives a record with [`Outcome::Failed`]. Everything that means a
 /// bug is an error: a schedule that fails verification, [`SolveError::Internal`], a makespan
@@ -244,6 +243,7 @@ pub fn run_instance(
     instance: &str,
     problem: &Problem,
     solver: &dyn Scheduler,
+    label: &str,
     optimum: Option<Optimum>,
 ) -> Result<Record, HarnessError> {
     let cp_bound = LowerBounds::compute(problem).critical_path;
@@ -252,14 +252,15 @@ pub fn run_instance(
     let elapsed = started.elapsed();
     let bug = |message: String| HarnessError::Inconsistent {
         instance: instance.to_owned(),
-        solver: solver.name().to_owned(),
+        solver: label.to_owned(),
         message,
     };
+    let mut counters = Vec::new();
     let outcome = match result {
         Ok(solution) => {
             solution.schedule.verify(problem).map_err(|error| HarnessError::Verification {
                 instance: instance.to_owned(),
-                solver: solver.name().to_owned(),
+                solver: label.to_owned(),
                 error,
             })?;
             let makespan = solution.makespan();
@@ -272,6 +273,7 @@ pub fn run_instance(
                     return Err(bug(format!("proven bound {lb} is above the best known makespan {}", o.upper)));
                 }
             }
+            counters = solution.stats.counters;
             Outcome::Solved { makespan, lower_bound: solution.lower_bound, status: solution.status }
         }
         Err(SolveError::Internal(message)) => return Err(bug(format!("internal error: {message}"))),
@@ -280,13 +282,14 @@ pub fn run_instance(
     Ok(Record {
         set: set.to_owned(),
         instance: instance.to_owned(),
-        solver: solver.name().to_owned(),
+        solver: label.to_owned(),
         tasks: problem.task_count(),
         nodes: problem.node_count(),
         cp_bound,
         optimum,
         outcome,
         elapsed,
+        counters,
     })
 }
 
@@ -306,12 +309,15 @@ mod tests {
     #[test]
     fn a_makespan_below_the_known_bound_is_an_error() {
         let problem = dagplan::io::parse_problem("1 1\n0 5\n", dagplan::io::Format::JobShop).unwrap();
-        let ok = run_instance("s", "i", &problem, &CriticalPath::default(), Some(Optimum::exact(5))).unwrap();
+        let ok = run_instance("s", "i", &problem, &CriticalPath::default(), "critical-path", Some(Optimum::exact(5)))
+            .unwrap();
         assert_eq!(ok.makespan(), Some(5));
         assert!(ok.proven_optimal());
-        let e = run_instance("s", "i", &problem, &CriticalPath::default(), Some(Optimum::exact(6))).unwrap_err();
+        let e = run_instance("s", "i", &problem, &CriticalPath::default(), "critical-path", Some(Optimum::exact(6)))
+            .unwrap_err();
         assert!(e.to_string().contains("makespan 5 is below the known lower bound 6"), "{e}");
-        let e = run_instance("s", "i", &problem, &CriticalPath::default(), Some(Optimum::exact(4))).unwrap_err();
+        let e = run_instance("s", "i", &problem, &CriticalPath::default(), "critical-path", Some(Optimum::exact(4)))
+            .unwrap_err();
         assert!(e.to_string().contains("proven bound 5 is above the best known makespan 4"), "{e}");
     }
 }

@@ -23,13 +23,30 @@ pub fn solver_row(solver: &str, solution: &Solution) -> String {
     )
 }
 
-/// The header of the per-instance CSV ([`csv_row`]).
-pub const CSV_HEADER: &str = "set,instance,solver,tasks,nodes,status,makespan,lower_bound,cp_bound,\
-optimum_lower,optimum_upper,dev_optimum_pct,dev_cp_pct,dev_upper_pct,time_s,error";
+/// The columns of the per-instance CSV ([`csv_record`]).
+pub const CSV_HEADER: [&str; 16] = [
+    "set",
+    "instance",
+    "solver",
+    "tasks",
+    "nodes",
+    "status",
+    "makespan",
+    "lower_bound",
+    "cp_bound",
+    "optimum_lower",
+    "optimum_upper",
+    "dev_optimum_pct",
+    "dev_cp_pct",
+    "dev_upper_pct",
+    "time_s",
+    "error",
+];
 
-/// One CSV line (without a line break) for a record; empty fields where a value does not
-/// apply. `status` is `optimal`, `feasible` or `failed`.
-pub fn csv_row(r: &Record) -> String {
+/// The CSV fields of a record, one per [`CSV_HEADER`] column; empty where a value does not
+/// apply. `status` is `optimal`, `feasible`, `infeasible` or `failed`. Write them with a
+/// `csv::Writer`, which quotes what needs quoting.
+pub fn csv_record(r: &Record) -> [String; 16] {
     let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
     let pct = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
     let (status, makespan, bound, error) = match &r.outcome {
@@ -39,10 +56,10 @@ pub fn csv_row(r: &Record) -> String {
         Outcome::Failed(e) => ("failed".to_owned(), None, None, e.clone()),
     };
     let known = r.optimum.and_then(|o| o.value());
-    let fields = [
-        csv_field(&r.set),
-        csv_field(&r.instance),
-        csv_field(&r.solver),
+    [
+        r.set.clone(),
+        r.instance.clone(),
+        r.solver.clone(),
         r.tasks.to_string(),
         r.nodes.to_string(),
         status,
@@ -55,14 +72,8 @@ pub fn csv_row(r: &Record) -> String {
         pct(makespan.and_then(|m| deviation_percent(m, r.cp_bound))),
         pct(makespan.zip(r.optimum).and_then(|(m, o)| deviation_percent(m, o.upper))),
         format!("{:.6}", r.elapsed.as_secs_f64()),
-        csv_field(&error),
-    ];
-    fields.join(",")
-}
-
-/// Quotes a CSV field when it holds a comma, a quote or a line break.
-pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+        error,
+    ]
 }
 
 /// The summary table as Markdown: one row per set and solver.
@@ -112,8 +123,17 @@ mod tests {
     use dagplan::Status;
     use dagplan::io::optimum::Optimum;
 
+    fn csv_text(records: &[Record]) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(CSV_HEADER).unwrap();
+        for r in records {
+            w.write_record(csv_record(r)).unwrap();
+        }
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
     #[test]
-    fn csv_rows_have_one_field_per_header_column() {
+    fn csv_records_have_one_field_per_column_and_are_quoted() {
         let solved = Record {
             set: "j30".into(),
             instance: "a,b.sm".into(),
@@ -124,12 +144,14 @@ mod tests {
             optimum: Some(Optimum { lower: 45, upper: 50 }),
             outcome: Outcome::Solved { makespan: 55, lower_bound: 45, status: Status::Feasible },
             elapsed: Duration::from_millis(3),
+            counters: Vec::new(),
         };
-        let row = csv_row(&solved);
-        assert_eq!(row, "j30,\"a,b.sm\",critical-path,32,1,feasible,55,45,40,45,50,,37.5000,10.0000,0.003000,");
-        let failed = Record { outcome: Outcome::Failed("time \"limit\"".into()), ..solved };
-        assert!(csv_row(&failed).ends_with(",failed,,,40,45,50,,,,0.003000,\"time \"\"limit\"\"\""));
-        assert_eq!(CSV_HEADER.split(',').count(), 16);
+        let failed = Record { outcome: Outcome::Failed("time \"limit\"".into()), ..solved.clone() };
+        let text = csv_text(&[solved, failed]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], CSV_HEADER.join(","));
+        assert_eq!(lines[1], "j30,\"a,b.sm\",critical-path,32,1,feasible,55,45,40,45,50,,37.5000,10.0000,0.003000,");
+        assert!(lines[2].ends_with(",failed,,,40,45,50,,,,0.003000,\"time \"\"limit\"\"\""), "{}", lines[2]);
     }
 
     #[test]
