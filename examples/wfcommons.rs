@@ -40,7 +40,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let nodes = match &cluster {
         Some(path) => read_cluster(path)?,
         None => (1..=4)
-            .map(|i| NodeSpec::new(format!("node-{i}")).capacity_quantity("cpu", "16").capacity_quantity("memory", "64Gi"))
+            .map(|i| {
+                NodeSpec::new(format!("node-{i}")).capacity_quantity("cpu", "16").capacity_quantity("memory", "64Gi")
+            })
             .collect(),
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
@@ -50,7 +52,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         .collect();
     files.sort();
     let options = WfCommonsOptions::default().bandwidth(bandwidth);
-    println!("| workflow | tasks | recorded (s) | solver | makespan (s) | lower bound (s) | gap to bound | vs recorded | time |");
+    println!(
+        "| workflow | tasks | recorded (s) | solver | makespan (s) | lower bound (s) | gap to bound | vs recorded | time |"
+    );
     println!("|---|---:|---:|---|---:|---:|---:|---:|---:|");
     for path in files {
         let trace = read_wfcommons(&path, &options)?;
@@ -71,7 +75,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             let time = started.elapsed();
             solution.schedule.verify(&problem)?;
             let makespan = solution.makespan();
-            let gap = if makespan == 0 { 0.0 } else { 100.0 * (makespan - solution.lower_bound) as f64 / makespan as f64 };
+            let gap =
+                if makespan == 0 { 0.0 } else { 100.0 * (makespan - solution.lower_bound) as f64 / makespan as f64 };
             let change = 100.0 * (makespan as f64 - recorded) / recorded;
             println!(
                 "| {name} | {tasks} | {recorded} | {solver} | {makespan} | {} | {gap:.1} % | {change:+.1} % | {:.2} s |",

@@ -1,18 +1,7 @@
 //! Kubernetes quantities (`"500m"`, `"2"`, `"1.5"`, `"512Mi"`, `"2Gi"`, `"1G"`, `"1e3"`) read
 //! exactly into integer amounts, and written back.
 //!
-//! The grammar is Kubernetes' (`k8s.io/apimachinery` `resource.Quantity`): an optional `+`,
-//! a decimal number (`12`, `1.5`, `.5`, `5.`), then at most one suffix: a decimal SI suffix
-//! (`m` = 10⁻³, `k` = 10³, `M`, `G`, `T`, `P`, `E` = 10¹⁸), a binary one (`Ki` = 2¹⁰, `Mi`,
-//! `Gi`, `Ti`, `Pi`, `Ei` = 2⁶⁰) or a decimal exponent (`e3`, `E-2`, `e+6`; `E` followed by
-//! digits is an exponent, a trailing `E` alone is exa).
-//!
-//! Every amount of the model is a `u64` in one fixed unit per dimension ([`Scale`]): `cpu` in
-//! millicores (`"2"` = 2000, `"500m"` = 500), every other dimension in whole base units
-//! (memory and storage in bytes: `"1Ki"` = 1024; GPUs and other extended resources in
-//! devices). The conversion is exact, with checked arithmetic throughout: a quantity that is
-//! not a whole number of that unit (`"0.5m"` cpu, `"1.5"` bytes), negative, malformed, or
-//! larger than `u64::MAX` is a [`QuantityError`]; nothing is rounded.
+//! The grammar, the units and the errors are on [`parse_quantity`].
 //!
 //! ```
 //! use dagplan::{Scale, format_quantity, parse_quantity};
@@ -59,7 +48,7 @@ impl Scale {
     }
 }
 
-/// Why a text is not a quantity of a scale (see the [module docs](self)).
+/// Why a text is not a quantity of a scale (see [`parse_quantity`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum QuantityError {
@@ -101,8 +90,20 @@ pub enum QuantityError {
 /// Significant digits kept exactly (the value fits in a `u128` with room to multiply).
 const MAX_DIGITS: usize = 36;
 
-/// Reads a Kubernetes quantity as an exact number of the scale's units (see the
-/// [module docs](self)).
+/// Reads a Kubernetes quantity as an exact number of the scale's units.
+///
+/// The grammar is Kubernetes' (`k8s.io/apimachinery` `resource.Quantity`): an optional `+`,
+/// a decimal number (`12`, `1.5`, `.5`, `5.`), then at most one suffix: a decimal SI suffix
+/// (`m` = 10⁻³, `k` = 10³, `M`, `G`, `T`, `P`, `E` = 10¹⁸), a binary one (`Ki` = 2¹⁰, `Mi`,
+/// `Gi`, `Ti`, `Pi`, `Ei` = 2⁶⁰) or a decimal exponent (`e3`, `E-2`, `e+6`; `E` followed by
+/// digits is an exponent, a trailing `E` alone is exa).
+///
+/// Every amount of the model is a `u64` in one fixed unit per dimension ([`Scale`]): `cpu` in
+/// millicores (`"2"` = 2000, `"500m"` = 500), every other dimension in whole base units
+/// (memory and storage in bytes: `"1Ki"` = 1024; GPUs and other extended resources in
+/// devices). The conversion is exact, with checked arithmetic throughout: a quantity that is
+/// not a whole number of that unit (`"0.5m"` cpu, `"1.5"` bytes), negative, malformed, or
+/// larger than `u64::MAX` is a [`QuantityError`]; nothing is rounded.
 pub fn parse_quantity(text: &str, scale: Scale) -> Result<u64, QuantityError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {

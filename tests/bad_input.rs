@@ -393,7 +393,12 @@ fn invalid_problems() -> Vec<Row<String, ModelError>> {
         (
             "an empty quantity",
             s(r#"{"nodes": [{"name": "n1", "capacity": {"cpu": ""}}], "tasks": []}"#),
-            BadQuantity { owner: s("node `n1`"), field: "capacity", resource: s("cpu"), error: Box::new(QuantityError::Empty) },
+            BadQuantity {
+                owner: s("node `n1`"),
+                field: "capacity",
+                resource: s("cpu"),
+                error: Box::new(QuantityError::Empty),
+            },
             &["`n1`", "`cpu`", "empty"],
         ),
         (

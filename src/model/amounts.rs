@@ -104,9 +104,14 @@ fn fill_row(
             .ok_or_else(|| ModelError::UnknownResource { owner: place.owner(), resource: resource.clone() })?;
         let value = match amount {
             Amount::Number(v) => *v,
-            Amount::Quantity(text) => parse_quantity(text, Scale::of(resource)).map_err(|error| {
-                ModelError::BadQuantity { owner: place.owner(), field: place.field, resource: resource.clone(), error: Box::new(error) }
-            })?,
+            Amount::Quantity(text) => {
+                parse_quantity(text, Scale::of(resource)).map_err(|error| ModelError::BadQuantity {
+                    owner: place.owner(),
+                    field: place.field,
+                    resource: resource.clone(),
+                    error: Box::new(error),
+                })?
+            }
         };
         *entry_mut(values, row * width + *r as usize) = value; // `r` < `width` rows of `values`
     }

@@ -105,7 +105,9 @@ impl Toleration {
         self
     }
 
-    /// Whether it tolerates the taint (Kubernetes' rule, see the [module docs](self)).
+    /// Whether it tolerates the taint, by Kubernetes' rule: the effects agree (no effect
+    /// matches all); with `Exists` the keys agree (an empty key matches every taint), with
+    /// `Equal` the keys and the values agree.
     pub fn tolerates(&self, taint: &Taint) -> bool {
         if self.effect.is_some_and(|e| e != taint.effect) {
             return false;

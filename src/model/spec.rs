@@ -17,7 +17,7 @@
 //! ```
 //!
 //! Capacities and demands are [`Amount`]s: plain numbers, or Kubernetes quantities
-//! (`"500m"`, `"2Gi"`) read exactly in the dimension's [`Scale`](crate::Scale).
+//! (`"500m"`, `"2Gi"`) read exactly in the dimension's [`Scale`](crate::Scale)(crate::Scale).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -379,7 +379,7 @@ where
 }
 
 /// An amount of a resource (a capacity or a demand): a plain number in the dimension's own
-/// unit, or a Kubernetes quantity string read exactly in the dimension's [`Scale`]
+/// unit, or a Kubernetes quantity string read exactly in the dimension's [`Scale`](crate::Scale)
 /// (`cpu` in millicores, every other dimension in base units: bytes, devices).
 ///
 /// In one dimension every amount is written the same way: all plain numbers (your unit,

@@ -71,7 +71,7 @@ impl<'a> ArgoExport<'a> {
     }
 }
 
-/// Writes a plan as an Argo Workflow (JSON values; YAML with [`to_yaml`]; `argo submit`
+/// Writes a plan as an Argo Workflow (JSON values; YAML with `to_yaml`, feature `yaml`; `argo submit`
 /// takes either).
 ///
 /// - Every task becomes a DAG task running its own template, pinned to its planned node by

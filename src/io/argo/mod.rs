@@ -40,7 +40,7 @@ use std::path::Path;
 
 #[cfg(feature = "yaml")]
 pub use export::to_yaml;
-pub use export::{ArgoExport, ExportError, export_argo};
+pub use export::{ArgoExport, ExportError, HOSTNAME_LABEL, export_argo};
 
 use super::{ParseError, Source, read_text};
 use crate::model::ProblemSpec;
