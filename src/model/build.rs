@@ -26,12 +26,13 @@ impl TryFrom<ProblemSpec> for Problem {
         let task_names: Vec<String> = spec.tasks.iter().map(|t| t.name.clone()).collect();
         let task_index: HashMap<String, TaskId> =
             index_names("task", &task_names)?.into_iter().map(|(k, v)| (k, TaskId(v))).collect();
+        let tainted = super::select::any_repelling_taint(&spec.nodes);
         let mut duration = Vec::with_capacity(task_names.len());
         let mut placement = Vec::with_capacity(task_names.len());
         let mut edges: Vec<(TaskId, TaskId, Time)> = Vec::new();
         for (i, task) in spec.tasks.iter().enumerate() {
             duration.push(task.duration);
-            placement.push(task_placement(task, &spec.nodes, &node_index)?);
+            placement.push(task_placement(task, &spec.nodes, tainted, &node_index)?);
             let mut seen: Vec<TaskId> = Vec::with_capacity(task.after.len());
             for dep in &task.after {
                 let from = *task_index.get(dep.task()).ok_or_else(|| ModelError::UnknownTask {
@@ -119,6 +120,7 @@ fn index_names(kind: &'static str, names: &[String]) -> Result<HashMap<String, u
 fn task_placement(
     task: &super::TaskSpec,
     nodes: &[super::NodeSpec],
+    tainted: bool,
     node_index: &HashMap<String, NodeId>,
 ) -> Result<Placement, ModelError> {
     let lookup = |name: &String| {
@@ -151,7 +153,7 @@ fn task_placement(
         durations.push((node, d));
     }
     durations.sort_unstable();
-    let only = if super::select::any_selection(task, nodes) {
+    let only = if tainted || !task.node_selector.is_empty() {
         let all = || (0u32..).map(NodeId).zip(nodes);
         let candidates: Box<dyn Iterator<Item = (NodeId, &super::NodeSpec)>> = match &only {
             Some(ids) => Box::new(all().filter(|(id, _)| ids.binary_search(id).is_ok())),

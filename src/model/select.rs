@@ -136,9 +136,10 @@ pub(super) fn mismatch(task: &TaskSpec, node: &NodeSpec) -> Option<String> {
     untolerated.map(|t| format!("untolerated taint `{}={}:{:?}`", t.key, t.value, t.effect))
 }
 
-/// Whether any node's labels or taints can exclude a task (else selection is skipped).
-pub(super) fn any_selection(task: &TaskSpec, nodes: &[NodeSpec]) -> bool {
-    !task.node_selector.is_empty() || nodes.iter().any(|n| n.taints.iter().any(Taint::repels))
+/// Whether some node has a taint that keeps tasks away (computed once per problem: then
+/// every task goes through [`select`]; without one, only tasks with a node selector do).
+pub(super) fn any_repelling_taint(nodes: &[NodeSpec]) -> bool {
+    nodes.iter().any(|n| n.taints.iter().any(Taint::repels))
 }
 
 /// The candidate nodes (ids with their specs) a task's selector and tolerations keep, or
