@@ -324,6 +324,12 @@ mod tests {
     }
 
     #[test]
+    fn an_amount_stays_small() {
+        // A million tasks hold a few amounts each: a quantity's text is boxed behind a thin pointer.
+        assert_eq!(std::mem::size_of::<crate::Amount>(), 16);
+    }
+
+    #[test]
     fn formats_are_short_and_exact() {
         assert_eq!(format_quantity(2000, Scale::Milli), "2");
         assert_eq!(format_quantity(500, Scale::Milli), "500m");

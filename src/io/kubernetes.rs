@@ -138,7 +138,7 @@ pub(super) fn parse_from(text: &str, file: &Source) -> Result<NodeList, ParseErr
             .allocatable
             .into_iter()
             .filter(|(resource, _)| is_planned(resource))
-            .map(|(resource, quantity)| (resource, Amount::Quantity(quantity)))
+            .map(|(resource, quantity)| (resource, Amount::quantity(quantity)))
             .collect();
         let mut spec = NodeSpec::new(node.metadata.name);
         spec.capacity = capacity;

@@ -193,10 +193,10 @@ fn parse_from(text: &str, options: &WfCommonsOptions, file: &Source) -> Result<T
             .ok_or_else(|| content(format!("task `{}`: coreCount = {cores} is not a core count", task.id)))?;
         total_cpu = total_cpu.saturating_add(millicores);
         let mut spec = TaskSpec::new(task.id.clone(), duration);
-        spec.demand.insert("cpu".into(), Amount::Quantity(format_quantity(millicores, Scale::Milli)));
+        spec.demand.insert("cpu".into(), Amount::quantity(format_quantity(millicores, Scale::Milli)));
         if let Some(bytes) = run.memory_in_bytes {
             total_memory = total_memory.saturating_add(bytes);
-            spec.demand.insert("memory".into(), Amount::Quantity(bytes.to_string()));
+            spec.demand.insert("memory".into(), Amount::quantity(bytes.to_string()));
         }
         let mut seen = HashSet::new();
         for &parent in parents.get(task.id.as_str()).into_iter().flatten() {
@@ -224,10 +224,10 @@ fn parse_from(text: &str, options: &WfCommonsOptions, file: &Source) -> Result<T
         .map(|m| {
             let mut node = NodeSpec::new(m.node_name.clone());
             let cpu = m.cpu.core_count.map_or(total_cpu, |c| c.saturating_mul(1000));
-            node.capacity.insert("cpu".into(), Amount::Quantity(format_quantity(cpu, Scale::Milli)));
+            node.capacity.insert("cpu".into(), Amount::quantity(format_quantity(cpu, Scale::Milli)));
             if total_memory > 0 {
                 let memory = m.memory_in_bytes.unwrap_or(total_memory);
-                node.capacity.insert("memory".into(), Amount::Quantity(memory.to_string()));
+                node.capacity.insert("memory".into(), Amount::quantity(memory.to_string()));
             }
             node
         })

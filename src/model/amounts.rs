@@ -31,50 +31,26 @@ impl Place<'_> {
     }
 }
 
-/// Reads every capacity and demand of the spec.
+/// Reads every capacity and demand of the spec, in one pass.
 pub(super) fn read_amounts(
     spec: &ProblemSpec,
     resources: &[String],
     resource_index: &HashMap<String, u32>,
 ) -> Result<Amounts, ModelError> {
     let width = resources.len();
-    let scales = dimension_scales(spec, resources, resource_index)?;
+    // Per dimension: the first place with a plain number and the first with a quantity.
+    let mut first: Vec<(Option<String>, Option<String>)> = vec![(None, None); width];
     let mut capacity = vec![0; spec.nodes.len() * width];
     for (i, node) in spec.nodes.iter().enumerate() {
         let place = Place { field: "capacity", kind: "node", name: &node.name };
-        fill_row(&mut capacity, i, width, &node.capacity, resource_index, &place)?;
+        fill_row(&mut capacity, i, width, &node.capacity, resource_index, &place, &mut first)?;
     }
     let mut demand = vec![0; spec.tasks.len() * width];
     for (i, task) in spec.tasks.iter().enumerate() {
         let place = Place { field: "demand", kind: "task", name: &task.name };
-        fill_row(&mut demand, i, width, &task.demand, resource_index, &place)?;
+        fill_row(&mut demand, i, width, &task.demand, resource_index, &place, &mut first)?;
     }
-    Ok(Amounts { capacity, demand, scales })
-}
-
-/// Whether each dimension is written in quantities; a dimension mixing both ways is an error.
-fn dimension_scales(
-    spec: &ProblemSpec,
-    resources: &[String],
-    resource_index: &HashMap<String, u32>,
-) -> Result<Vec<Option<Scale>>, ModelError> {
-    // Per dimension: the first place with a plain number and the first with a quantity.
-    let mut first: Vec<(Option<String>, Option<String>)> = vec![(None, None); resources.len()];
-    let nodes = spec.nodes.iter().map(|n| (Place { field: "capacity", kind: "node", name: &n.name }, &n.capacity));
-    let tasks = spec.tasks.iter().map(|t| (Place { field: "demand", kind: "task", name: &t.name }, &t.demand));
-    for (place, amounts) in nodes.chain(tasks) {
-        for (resource, amount) in amounts {
-            let Some(seen) = resource_index.get(resource).and_then(|&r| first.get_mut(r as usize)) else {
-                continue; // an unknown resource: reported when the row is filled
-            };
-            let slot = match amount {
-                Amount::Number(_) => &mut seen.0,
-                Amount::Quantity(_) => &mut seen.1,
-            };
-            slot.get_or_insert_with(|| place.describe());
-        }
-    }
-    resources
+    let scales = resources
         .iter()
         .zip(first)
         .map(|(resource, seen)| match seen {
@@ -87,9 +63,11 @@ fn dimension_scales(
             (_, Some(_)) => Ok(Some(Scale::of(resource))),
             _ => Ok(None),
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(Amounts { capacity, demand, scales })
 }
 
+/// Fills one row of a table, noting where each dimension first has a number or a quantity.
 fn fill_row(
     values: &mut [u64],
     row: usize,
@@ -97,14 +75,21 @@ fn fill_row(
     amounts: &BTreeMap<String, Amount>,
     resource_index: &HashMap<String, u32>,
     place: &Place<'_>,
+    first: &mut [(Option<String>, Option<String>)],
 ) -> Result<(), ModelError> {
     for (resource, amount) in amounts {
-        let r = resource_index
+        let r = *resource_index
             .get(resource)
-            .ok_or_else(|| ModelError::UnknownResource { owner: place.owner(), resource: resource.clone() })?;
+            .ok_or_else(|| ModelError::UnknownResource { owner: place.owner(), resource: resource.clone() })?
+            as usize;
+        let seen = entry_mut(first, r); // `r` < `width`, the length of `first`
         let value = match amount {
-            Amount::Number(v) => *v,
+            Amount::Number(v) => {
+                seen.0.get_or_insert_with(|| place.describe());
+                *v
+            }
             Amount::Quantity(text) => {
+                seen.1.get_or_insert_with(|| place.describe());
                 parse_quantity(text, Scale::of(resource)).map_err(|error| ModelError::BadQuantity {
                     owner: place.owner(),
                     field: place.field,
@@ -113,7 +98,7 @@ fn fill_row(
                 })?
             }
         };
-        *entry_mut(values, row * width + *r as usize) = value; // `r` < `width` rows of `values`
+        *entry_mut(values, row * width + r) = value; // `r` < `width` rows of `values`
     }
     Ok(())
 }

@@ -348,7 +348,7 @@ impl Problem {
         // keep the dimension's way of writing when nothing else names it.
         let amounts = |values: &[u64], keep_zero: bool| {
             let written = |r: usize, v: u64| match self.quantity_scale(r) {
-                Some(scale) => Amount::Quantity(format_quantity(v, scale)),
+                Some(scale) => Amount::quantity(format_quantity(v, scale)),
                 None => Amount::Number(v),
             };
             let kept = move |r: usize, v: u64| v > 0 || (keep_zero && self.quantity_scale(r).is_some());

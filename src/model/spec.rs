@@ -231,7 +231,7 @@ impl NodeSpec {
 
     /// Sets the capacity in one resource as a Kubernetes quantity (`"8"`, `"7910m"`, `"32Gi"`).
     pub fn capacity_quantity(mut self, resource: impl Into<String>, quantity: impl Into<String>) -> Self {
-        self.capacity.insert(resource.into(), Amount::Quantity(quantity.into()));
+        self.capacity.insert(resource.into(), Amount::quantity(quantity));
         self
     }
 
@@ -304,7 +304,7 @@ impl TaskSpec {
 
     /// Sets the demand in one resource as a Kubernetes quantity (`"500m"`, `"2Gi"`).
     pub fn demand_quantity(mut self, resource: impl Into<String>, quantity: impl Into<String>) -> Self {
-        self.demand.insert(resource.into(), Amount::Quantity(quantity.into()));
+        self.demand.insert(resource.into(), Amount::quantity(quantity));
         self
     }
 
@@ -392,8 +392,17 @@ where
 pub enum Amount {
     /// A plain non-negative integer, in the dimension's own unit.
     Number(u64),
-    /// A Kubernetes quantity: `"500m"`, `"2"`, `"1.5"`, `"512Mi"`, `"2Gi"`, `"1G"`, `"1e3"`.
-    Quantity(String),
+    /// A Kubernetes quantity: `"500m"`, `"2"`, `"1.5"`, `"512Mi"`, `"2Gi"`, `"1G"`, `"1e3"`
+    /// (boxed, so that an amount takes 16 bytes: a million tasks' demands stay small; build it
+    /// with [`Amount::quantity`]).
+    Quantity(Box<String>),
+}
+
+impl Amount {
+    /// A quantity amount.
+    pub fn quantity(text: impl Into<String>) -> Self {
+        Self::Quantity(Box::new(text.into()))
+    }
 }
 
 impl From<u64> for Amount {
@@ -429,7 +438,7 @@ impl<'de> Deserialize<'de> for Amount {
             }
 
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Amount, E> {
-                Ok(Amount::Quantity(v.to_owned()))
+                Ok(Amount::quantity(v))
             }
         }
         deserializer.deserialize_any(AmountVisitor)

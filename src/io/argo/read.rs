@@ -462,7 +462,7 @@ fn demand(template: &Value) -> Result<BTreeMap<String, Amount>> {
                 Value::Number(n) => n.to_string(),
                 other => return Err(format!("resources.{part}.{resource} = {other} is not a quantity")),
             };
-            demand.entry(resource.clone()).or_insert(Amount::Quantity(text));
+            demand.entry(resource.clone()).or_insert(Amount::quantity(text));
         }
     }
     Ok(demand)
