@@ -99,3 +99,38 @@ fn a_cluster_is_a_node_list_or_json_nodes() {
         .to_string();
     assert!(e.contains("unknown variant `Sometimes`"), "{e}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any amounts written as quantities read back exactly, and the problem writes back to
+    /// JSON that reads as the same problem.
+    #[test]
+    fn quantities_in_json_read_exactly(
+        capacity in proptest::collection::vec((1u64..1 << 40, 1u64..1 << 50), 1..4),
+        demand in proptest::collection::vec((0u64..1 << 20, 0u64..1 << 30), 0..6),
+    ) {
+        use dagplan::{NodeSpec, format_quantity};
+        let (max_cpu, max_memory) = capacity.iter().fold((0, 0), |(c, m), &(a, b)| (c.max(a), m.max(b)));
+        let mut spec = ProblemSpec::new();
+        for (i, &(cpu, memory)) in capacity.iter().enumerate() {
+            spec = spec.node(
+                NodeSpec::new(format!("n{i}"))
+                    .capacity_quantity("cpu", format_quantity(cpu, Scale::Milli))
+                    .capacity_quantity("memory", format_quantity(memory, Scale::One)),
+            );
+        }
+        for (i, &(cpu, memory)) in demand.iter().enumerate() {
+            let (cpu, memory) = (cpu.min(max_cpu), memory.min(max_memory));
+            spec = spec.task(
+                TaskSpec::new(format!("t{i}"), 1)
+                    .demand_quantity("cpu", format_quantity(cpu, Scale::Milli))
+                    .demand_quantity("memory", format_quantity(memory, Scale::One)),
+            );
+        }
+        let Ok(problem) = spec.build() else { return Ok(()) }; // a task may fit no single node
+        for (i, &(cpu, memory)) in capacity.iter().enumerate() {
+            proptest::prop_assert_eq!(problem.capacity(NodeId(i as u32)), [cpu, memory]);
+        }
+        proptest::prop_assert_eq!(read_json_str(&write_json(&problem)).unwrap(), problem);
+    }
+}
