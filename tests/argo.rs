@@ -283,6 +283,18 @@ fn a_task_without_a_duration_is_named_with_both_ways_to_give_one() {
     let fan = yaml.replace("{name: a, template: t}", "{name: a, template: t, withItems: [1, 2]}");
     let e = parse_argo(&fan, &by_task).unwrap_err().to_string();
     assert!(e.contains("fans out with `withItems`"), "{e}");
+    let mut deep = String::from(
+        "{\"apiVersion\": \"argoproj.io/v1alpha1\", \"kind\": \"Workflow\", \"spec\": {\"entrypoint\": \"d0\", \"templates\": [",
+    );
+    for i in 0..100 {
+        deep.push_str(&format!(
+            "{{\"name\": \"d{i}\", \"dag\": {{\"tasks\": [{{\"name\": \"x\", \"template\": \"d{}\"}}]}}}},",
+            i + 1
+        ));
+    }
+    deep.push_str("{\"name\": \"d100\", \"container\": {\"image\": \"busybox\"}}]}}");
+    let e = parse_argo(&deep, &by_task).unwrap_err().to_string();
+    assert!(e.contains("nested more than 64 deep"), "{e}");
     let ghost = yaml.replace("{name: a, template: t}", "{name: a, template: t, depends: ghost}");
     let e = parse_argo(&ghost, &by_task).unwrap_err().to_string();
     assert!(e.contains("depends on `ghost`"), "{e}");

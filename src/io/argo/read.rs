@@ -11,6 +11,9 @@ use crate::model::{Amount, DependencySpec, ProblemSpec, TaskSpec, Toleration, To
 
 type Result<T> = std::result::Result<T, String>;
 
+/// How deep DAG templates may nest (the expansion recurses once per level).
+const MAX_NESTING: usize = 64;
+
 /// The task results a `depends` expression may test (`A.Succeeded`).
 const RESULTS: [&str; 8] =
     ["Succeeded", "Failed", "Errored", "Skipped", "Omitted", "Daemoned", "AnySucceeded", "AllFailed"];
@@ -197,6 +200,9 @@ impl<'a> Reader<'a> {
                 Ok(Unit { roots: vec![index], sinks: vec![index] })
             }
             "dag" => {
+                if stack.len() >= MAX_NESTING {
+                    return Err(format!("DAG task `{task_name}`: DAGs nested more than {MAX_NESTING} deep"));
+                }
                 if stack.contains(&template_name) {
                     return Err(format!(
                         "template `{template_name}` runs itself (through DAG task `{task_name}`): recursion is not planned"
