@@ -90,6 +90,10 @@ impl<'a> ArgoExport<'a> {
 ///   task's demand in the dimensions written as quantities (cpu in millicores, the others in
 ///   base units); dimensions of plain numbers have no Kubernetes unit and are not requested.
 ///
+/// Argo starts a task when its dependencies are done: the plan's order and placement are
+/// enforced, its start times are not (a task may start earlier than planned when others run
+/// faster). Release dates, downtime and fixed starts are therefore annotations only.
+///
 /// With a source, the workflow's metadata and spec are kept (arguments, volumes, service
 /// account, its exit handler's template); the other templates are replaced by the plan's.
 ///
