@@ -50,7 +50,16 @@
 //! line and column.
 //!
 //! Times, durations, capacities and demands are `u64` integers ([`Time`]) in your own units
-//! (ticks, millicores, MiB).
+//! (ticks, millicores, MiB). Capacities and demands may also be Kubernetes quantities
+//! ([`Amount`]: `"500m"`, `"2Gi"`), read exactly by [`parse_quantity`] in a fixed unit per
+//! dimension ([`Scale`]: `cpu` in millicores, the others in bytes or devices). Nodes may carry
+//! labels and [`Taint`]s, and tasks choose nodes by `node_selector` and [`Toleration`]s, as
+//! pods do.
+//!
+//! Kubernetes and workflow files ([`io`]): cluster snapshots (`kubectl get nodes -o json`,
+//! [`io::read_cluster`]), WfCommons traces ([`io::wfcommons`]) and Argo Workflows
+//! ([`io::argo`]) in, plans out as Argo Workflows pinned to their nodes
+//! ([`io::argo::export_argo`]); [`ProblemSpec::on_cluster`] puts a workflow on a cluster.
 //!
 //! Live clusters add time rules ([`TaskSpec`] and [`NodeSpec`] setters, or the JSON fields
 //! `now`, `release`, `deadline`, `fixed`, `unavailable`): a plan start, release dates,
@@ -105,6 +114,8 @@
 //! `ilp` (default): the [`Ilp`] solver on HiGHS, compiled from source (needs cmake, a C++
 //! compiler and libclang). `cp` (default): the `Cp` solver on Pumpkin, pure Rust. Without
 //! `ilp` (`default-features = false`, optionally `features = ["cp"]`) the crate is pure Rust.
+//! `yaml` (default): Argo Workflows in YAML ([`io::argo`]), through serde-saphyr (needs Rust
+//! 1.89); without it Argo manifests are read and written as JSON.
 //!
 //! ## 6. Big and hostile input
 //!
@@ -131,6 +142,7 @@ mod generate;
 mod graph;
 pub mod io;
 mod model;
+mod quantity;
 mod render;
 mod replan;
 mod result;
@@ -145,9 +157,11 @@ pub use bounds::{LowerBounds, deadline_conflict, lower_bound};
 pub use generate::Generator;
 pub use graph::Cpm;
 pub use model::{
-    DelayedDependency, DependencySpec, Edge, Fixed, FixedLoad, FixedSpec, ModelError, NodeGap, NodeId, NodeSpec,
-    Problem, ProblemSpec, Shortfall, TaskId, TaskSpec, Time, Window, WindowSpec,
+    Amount, DelayedDependency, DependencySpec, Edge, Fixed, FixedLoad, FixedSpec, ModelError, NodeGap, NodeId,
+    NodeMismatch, NodeSpec, Problem, ProblemSpec, Shortfall, Taint, TaintEffect, TaskId, TaskSpec, Time, Toleration,
+    TolerationOperator, Window, WindowSpec,
 };
+pub use quantity::{QuantityError, Scale, format_quantity, parse_quantity};
 pub use render::{RenderError, SvgOptions, html_report, mermaid_gantt, svg_gantt, text_gantt};
 pub use replan::{Event, Replan, ReplanError, Replanned, Replanning};
 pub use result::{OptionsSpec, RESULT_VERSION, ResultDocument, ResultError, StatsSpec};

@@ -17,7 +17,10 @@ mod common;
 use std::path::Path;
 
 use dagplan::io::{Format, ParseError, Source, parse_problem, read_json_str, read_problem};
-use dagplan::{FixedLoad, ModelError, NodeGap, Problem, ProblemSpec, Shortfall, all_solvers, heuristic_solvers};
+use dagplan::{
+    FixedLoad, ModelError, NodeGap, NodeMismatch, Problem, ProblemSpec, QuantityError, Scale, Shortfall, all_solvers,
+    heuristic_solvers,
+};
 
 /// One row of every table: the case, the input, what reading it must give, and words the
 /// error message must contain (the offending items and numbers).
@@ -375,6 +378,139 @@ fn invalid_problems() -> Vec<Row<String, ModelError>> {
             Overflow { what: format!("task `a` is fixed at {max} and runs 5 ticks") },
             &["overflow", "`a`"],
         ),
+        // Kubernetes quantities (capacities and demands as strings).
+        (
+            "a malformed quantity",
+            s(r#"{"nodes": [{"name": "n1", "capacity": {"memory": "12 GB"}}], "tasks": []}"#),
+            BadQuantity {
+                owner: s("node `n1`"),
+                field: "capacity",
+                resource: s("memory"),
+                error: Box::new(QuantityError::Malformed { text: s("12 GB"), reason: "unknown suffix" }),
+            },
+            &["`n1`", "capacity", "`memory`", "`12 GB`"],
+        ),
+        (
+            "an empty quantity",
+            s(r#"{"nodes": [{"name": "n1", "capacity": {"cpu": ""}}], "tasks": []}"#),
+            BadQuantity {
+                owner: s("node `n1`"),
+                field: "capacity",
+                resource: s("cpu"),
+                error: Box::new(QuantityError::Empty),
+            },
+            &["`n1`", "`cpu`", "empty"],
+        ),
+        (
+            "a negative quantity",
+            s(r#"{"nodes": [{"name": "n1", "capacity": {"cpu": "4"}}],
+                "tasks": [{"name": "a", "duration": 1, "demand": {"cpu": "-500m"}}]}"#),
+            BadQuantity {
+                owner: s("task `a`"),
+                field: "demand",
+                resource: s("cpu"),
+                error: Box::new(QuantityError::Negative { text: s("-500m") }),
+            },
+            &["`a`", "demand", "`-500m`", "negative"],
+        ),
+        (
+            "a fraction of a millicore",
+            s(r#"{"nodes": [{"name": "n1", "capacity": {"cpu": "4"}}],
+                "tasks": [{"name": "a", "duration": 1, "demand": {"cpu": "0.0005"}}]}"#),
+            BadQuantity {
+                owner: s("task `a`"),
+                field: "demand",
+                resource: s("cpu"),
+                error: Box::new(QuantityError::NotWhole { text: s("0.0005"), scale: Scale::Milli }),
+            },
+            &["`a`", "`0.0005`", "millicores"],
+        ),
+        (
+            "a fraction of a byte",
+            s(r#"{"nodes": [{"name": "n1", "capacity": {"memory": "1.5"}}], "tasks": []}"#),
+            BadQuantity {
+                owner: s("node `n1`"),
+                field: "capacity",
+                resource: s("memory"),
+                error: Box::new(QuantityError::NotWhole { text: s("1.5"), scale: Scale::One }),
+            },
+            &["`n1`", "`1.5`", "bytes"],
+        ),
+        (
+            "a quantity beyond u64",
+            s(r#"{"nodes": [{"name": "n1", "capacity": {"memory": "16Ei"}}], "tasks": []}"#),
+            BadQuantity {
+                owner: s("node `n1`"),
+                field: "capacity",
+                resource: s("memory"),
+                error: Box::new(QuantityError::Overflow { text: s("16Ei"), scale: Scale::One }),
+            },
+            &["`n1`", "`16Ei`", "too large"],
+        ),
+        (
+            "a quantity of GPUs that is not whole",
+            s(r#"{"nodes": [{"name": "g", "capacity": {"nvidia.com/gpu": "500m"}}], "tasks": []}"#),
+            BadQuantity {
+                owner: s("node `g`"),
+                field: "capacity",
+                resource: s("nvidia.com/gpu"),
+                error: Box::new(QuantityError::NotWhole { text: s("500m"), scale: Scale::One }),
+            },
+            &["`g`", "`nvidia.com/gpu`", "`500m`"],
+        ),
+        (
+            "plain numbers and quantities mixed in one dimension",
+            s(r#"{"nodes": [{"name": "n1", "capacity": {"cpu": 8}}],
+                "tasks": [{"name": "a", "duration": 1, "demand": {"cpu": "500m"}}]}"#),
+            MixedAmounts {
+                resource: s("cpu"),
+                number: s("capacity of node `n1`"),
+                quantity: s("demand of task `a`"),
+                scale: Scale::Milli,
+            },
+            &["`cpu`", "node `n1`", "task `a`", "millicores", "own unit"],
+        ),
+        // Node selectors and taints.
+        (
+            "a node selector no node matches",
+            s(r#"{"nodes": [{"name": "n1", "labels": {"pool": "cpu"}}, {"name": "n2"}],
+                "tasks": [{"name": "a", "duration": 1, "node_selector": {"pool": "gpu"}}]}"#),
+            NoMatchingNode {
+                task: s("a"),
+                selector: s("pool=gpu"),
+                nodes: vec![
+                    NodeMismatch { node: s("n1"), reason: s("label `pool=cpu`, not `gpu`") },
+                    NodeMismatch { node: s("n2"), reason: s("no label `pool`") },
+                ],
+            },
+            &["`a`", "pool=gpu", "`n1`", "`n2`"],
+        ),
+        (
+            "every node tainted against the task",
+            s(r#"{"nodes": [{"name": "g1", "taints": [{"key": "gpu", "effect": "NoSchedule"}]},
+                            {"name": "g2", "taints": [{"key": "gpu", "value": "a100", "effect": "NoExecute"}]}],
+                "tasks": [{"name": "a", "duration": 1, "tolerations": [{"key": "gpu", "value": "h100"}]}]}"#),
+            NoMatchingNode {
+                task: s("a"),
+                selector: s(""),
+                nodes: vec![
+                    NodeMismatch { node: s("g1"), reason: s("untolerated taint `gpu=:NoSchedule`") },
+                    NodeMismatch { node: s("g2"), reason: s("untolerated taint `gpu=a100:NoExecute`") },
+                ],
+            },
+            &["`a`", "`g1`", "taint"],
+        ),
+        (
+            "a selector and an explicit node list that exclude each other",
+            s(r#"{"nodes": [{"name": "n1", "labels": {"pool": "gpu"}}, {"name": "n2"}],
+                "tasks": [{"name": "a", "duration": 1, "nodes": ["n2"], "node_selector": {"pool": "gpu"}}]}"#),
+            NoMatchingNode {
+                task: s("a"),
+                selector: s("pool=gpu"),
+                nodes: vec![NodeMismatch { node: s("n2"), reason: s("no label `pool`") }],
+            },
+            &["`a`", "`n2`"],
+        ),
         (
             "a release so late the horizon overflows",
             live(&format!(r#"[{{"name": "a", "duration": 5, "release": {}}}]"#, max - 2), 0),
@@ -428,6 +564,30 @@ fn malformed_json() -> Vec<Row<String, Option<usize>>> {
             s(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1.5}]}"#),
             None,
             &["expected u64"],
+        ),
+        (
+            "a fractional capacity",
+            s(r#"{"nodes": [{"name": "n", "capacity": {"cpu": 1.5}}], "tasks": []}"#),
+            None,
+            &["1.5 is not an integer", "quantity string"],
+        ),
+        (
+            "a negative demand",
+            s(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "demand": {"cpu": -2}}]}"#),
+            None,
+            &["-2 is negative"],
+        ),
+        (
+            "a capacity as a list",
+            s(r#"{"nodes": [{"name": "n", "capacity": {"cpu": [8]}}], "tasks": []}"#),
+            None,
+            &["Kubernetes quantity string"],
+        ),
+        (
+            "an unknown taint effect",
+            s(r#"{"nodes": [{"name": "n", "taints": [{"key": "k", "effect": "Never"}]}], "tasks": []}"#),
+            None,
+            &["unknown variant `Never`"],
         ),
         (
             "a duration as a string",

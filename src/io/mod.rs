@@ -9,6 +9,9 @@
 //! | job shop (Fisher–Thompson, Lawrence) | `.jss` | [`jobshop`] | a node per machine, operations pinned |
 //! | flexible job shop (Brandimarte) | `.fjs` | [`fjs`] | eligible machines with their durations |
 //! | known optima of a set | `optimum.csv` | [`optimum`] | [`optimum::Optima`] |
+//! | WfCommons trace (WfFormat 1.5) | `.json` | [`wfcommons`] | tasks, runtimes, cores, memory, file transfers; the recorded machines |
+//! | Argo Workflow (DAG) | `.yaml`, `.yml`, `.json` | [`argo`] | tasks with requests, selectors, tolerations; plans written back as Argo Workflows |
+//! | Kubernetes NodeList (`kubectl get nodes -o json`) | `.json` | [`kubernetes`], [`read_cluster`] | the nodes: allocatable, labels, taints |
 //!
 //! [`read_problem`] picks the reader from the file's extension ([`Format::from_path`]);
 //! [`read_problem_as`] takes the format explicitly (names as in [`Format::from_str`]).
@@ -23,19 +26,22 @@
 //! # Ok::<(), dagplan::io::ParseError>(())
 //! ```
 
+pub mod argo;
 pub mod fjs;
 pub mod jobshop;
+pub mod kubernetes;
 pub mod optimum;
 pub mod patterson;
 pub mod psplib;
 mod rcpsp;
 mod tokens;
+pub mod wfcommons;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::model::{ModelError, Problem, ProblemSpec};
+use crate::model::{ModelError, NodeSpec, Problem, ProblemSpec};
 
 /// Why a file could not be read as a problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,6 +75,15 @@ pub enum ParseError {
     UnknownFormat {
         /// The file.
         file: Source,
+    },
+    /// The text is well-formed but its content cannot be read: a field of the wrong kind, a
+    /// construct dagplan does not plan (the message says which and why), a missing duration.
+    #[error("{file}: {message}")]
+    Content {
+        /// The file.
+        file: Source,
+        /// What is wrong, naming the item and the field.
+        message: String,
     },
     /// The text is well-formed but describes an invalid problem.
     #[error("{file}: {source}")]
@@ -129,13 +144,57 @@ pub fn write_json(problem: &Problem) -> String {
 }
 
 fn parse_json(text: &str, file: Source) -> Result<Problem, ParseError> {
-    let spec: ProblemSpec = serde_json::from_str(text).map_err(|e| ParseError::Syntax {
+    let spec: ProblemSpec = serde_json::from_str(text).map_err(|e| syntax_error(&e, &file))?;
+    Problem::try_from(spec).map_err(|source| ParseError::Invalid { file, source })
+}
+
+/// A serde_json error as a syntax error at its position.
+pub(crate) fn syntax_error(e: &serde_json::Error, file: &Source) -> ParseError {
+    ParseError::Syntax {
         file: file.clone(),
         line: e.line(),
         column: e.column(),
         message: strip_position(&e.to_string()),
-    })?;
-    Problem::try_from(spec).map_err(|source| ParseError::Invalid { file, source })
+    }
+}
+
+/// Reads the nodes of a cluster: a Kubernetes NodeList (`kubectl get nodes -o json`, see
+/// [`kubernetes`]; cordoned nodes left out) or a JSON object with a `"nodes"` array in the
+/// problem format (a problem file's other fields are ignored). Plan a workflow on them with
+/// [`ProblemSpec::on_cluster`].
+pub fn read_cluster(path: impl AsRef<Path>) -> Result<Vec<NodeSpec>, ParseError> {
+    let path = path.as_ref();
+    let file = Source::File(path.to_owned());
+    parse_cluster(&read_text(path)?, &file)
+}
+
+/// [`read_cluster`] on text.
+pub fn parse_cluster_str(text: &str) -> Result<Vec<NodeSpec>, ParseError> {
+    parse_cluster(text, &Source::Text)
+}
+
+fn parse_cluster(text: &str, file: &Source) -> Result<Vec<NodeSpec>, ParseError> {
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        kind: Option<serde::de::IgnoredAny>,
+        nodes: Option<serde::de::IgnoredAny>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Nodes {
+        nodes: Vec<NodeSpec>,
+    }
+    let shape: Shape = serde_json::from_str(text).map_err(|e| syntax_error(&e, file))?;
+    match shape {
+        Shape { kind: Some(_), .. } => Ok(kubernetes::parse_from(text, file)?.nodes),
+        Shape { nodes: Some(_), .. } => {
+            Ok(serde_json::from_str::<Nodes>(text).map_err(|e| syntax_error(&e, file))?.nodes)
+        }
+        Shape { kind: None, nodes: None } => Err(ParseError::Content {
+            file: file.clone(),
+            message: "expected a Kubernetes NodeList (`kubectl get nodes -o json`) or an object with a \"nodes\" array"
+                .into(),
+        }),
+    }
 }
 
 /// serde_json appends " at line L column C" to its messages; the error carries those apart.

@@ -16,29 +16,23 @@ impl TryFrom<ProblemSpec> for Problem {
     fn try_from(spec: ProblemSpec) -> Result<Self, ModelError> {
         let resources = resource_names(&spec)?;
         let resource_index = index_names("resource", &resources)?;
-        let width = resources.len();
 
         let node_names: Vec<String> = spec.nodes.iter().map(|n| n.name.clone()).collect();
         let node_index: HashMap<String, NodeId> =
             index_names("node", &node_names)?.into_iter().map(|(k, v)| (k, NodeId(v))).collect();
-        let mut capacity = vec![0; node_names.len() * width];
-        for (i, node) in spec.nodes.iter().enumerate() {
-            let owner = || format!("node `{}`", node.name);
-            fill_row(&mut capacity, i, width, &node.capacity, &resource_index, owner)?;
-        }
+        let super::amounts::Amounts { capacity, demand, scales } =
+            super::amounts::read_amounts(&spec, &resources, &resource_index)?;
 
         let task_names: Vec<String> = spec.tasks.iter().map(|t| t.name.clone()).collect();
         let task_index: HashMap<String, TaskId> =
             index_names("task", &task_names)?.into_iter().map(|(k, v)| (k, TaskId(v))).collect();
-        let mut demand = vec![0; task_names.len() * width];
+        let tainted = super::select::any_repelling_taint(&spec.nodes);
         let mut duration = Vec::with_capacity(task_names.len());
         let mut placement = Vec::with_capacity(task_names.len());
         let mut edges: Vec<(TaskId, TaskId, Time)> = Vec::new();
         for (i, task) in spec.tasks.iter().enumerate() {
-            let owner = || format!("task `{}`", task.name);
-            fill_row(&mut demand, i, width, &task.demand, &resource_index, owner)?;
             duration.push(task.duration);
-            placement.push(task_placement(task, &node_index)?);
+            placement.push(task_placement(task, &spec.nodes, tainted, &node_index)?);
             let mut seen: Vec<TaskId> = Vec::with_capacity(task.after.len());
             for dep in &task.after {
                 let from = *task_index.get(dep.task()).ok_or_else(|| ModelError::UnknownTask {
@@ -64,9 +58,12 @@ impl TryFrom<ProblemSpec> for Problem {
         })?;
 
         let timing = super::check_timing::read_timing(&spec, &node_index)?;
+        let labels = spec.nodes.iter().map(|n| n.labels.clone()).collect();
         let mut problem = Problem {
             resources,
+            scales,
             node_names,
+            labels,
             capacity,
             task_names,
             duration,
@@ -118,24 +115,14 @@ fn index_names(kind: &'static str, names: &[String]) -> Result<HashMap<String, u
     Ok(index)
 }
 
-fn fill_row(
-    values: &mut [u64],
-    row: usize,
-    width: usize,
-    amounts: &std::collections::BTreeMap<String, u64>,
-    resource_index: &HashMap<String, u32>,
-    owner: impl Fn() -> String,
-) -> Result<(), ModelError> {
-    for (resource, &amount) in amounts {
-        let r = resource_index
-            .get(resource)
-            .ok_or_else(|| ModelError::UnknownResource { owner: owner(), resource: resource.clone() })?;
-        *entry_mut(values, row * width + *r as usize) = amount; // `r` < `width` rows of `values`
-    }
-    Ok(())
-}
-
-fn task_placement(task: &super::TaskSpec, node_index: &HashMap<String, NodeId>) -> Result<Placement, ModelError> {
+/// Where a task may run: its `nodes` list (if any) narrowed by its node selector and the
+/// nodes' taints (see `select.rs`), and its per-node durations.
+fn task_placement(
+    task: &super::TaskSpec,
+    nodes: &[super::NodeSpec],
+    tainted: bool,
+    node_index: &HashMap<String, NodeId>,
+) -> Result<Placement, ModelError> {
     let lookup = |name: &String| {
         node_index
             .get(name)
@@ -166,6 +153,17 @@ fn task_placement(task: &super::TaskSpec, node_index: &HashMap<String, NodeId>) 
         durations.push((node, d));
     }
     durations.sort_unstable();
+    let only = if tainted || !task.node_selector.is_empty() {
+        let all = || (0u32..).map(NodeId).zip(nodes);
+        let candidates: Box<dyn Iterator<Item = (NodeId, &super::NodeSpec)>> = match &only {
+            Some(ids) => Box::new(all().filter(|(id, _)| ids.binary_search(id).is_ok())),
+            None => Box::new(all()),
+        };
+        let kept = super::select::select(task, candidates)?;
+        if only.is_none() && kept.len() == nodes.len() { None } else { Some(kept.into_boxed_slice()) }
+    } else {
+        only
+    };
     Ok(Placement { only, durations: durations.into_boxed_slice() })
 }
 

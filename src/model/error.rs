@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::quantity::{QuantityError, Scale};
+
 /// A reason a [`ProblemSpec`](crate::ProblemSpec) cannot become a [`Problem`](crate::Problem).
 ///
 /// Every variant names the offending items, so a message can be shown to the person who wrote
@@ -24,6 +26,44 @@ pub enum ModelError {
         owner: String,
         /// The unknown resource name.
         resource: String,
+    },
+    /// A capacity or demand written as a quantity string is not a valid, exact quantity.
+    #[error("{owner}: {field} of `{resource}`: {error}")]
+    BadQuantity {
+        /// The node or task, e.g. ``node `n1` ``.
+        owner: String,
+        /// `"capacity"` or `"demand"`.
+        field: &'static str,
+        /// The resource.
+        resource: String,
+        /// What is wrong with the text (it holds the text).
+        error: Box<QuantityError>,
+    },
+    /// One resource has amounts written both as plain numbers and as quantity strings.
+    #[error(
+        "resource `{resource}` mixes plain numbers ({number}) and Kubernetes quantities ({quantity}); write every \
+         `{resource}` amount the same way: quantities are read in {}, plain numbers are in your own unit",
+        .scale.unit()
+    )]
+    MixedAmounts {
+        /// The resource.
+        resource: String,
+        /// The first plain number, e.g. ``capacity of node `n1` ``.
+        number: String,
+        /// The first quantity string, e.g. ``demand of task `a` ``.
+        quantity: String,
+        /// The scale quantities of this resource are read in.
+        scale: Scale,
+    },
+    /// No node satisfies a task's node selector and tolerations (among its listed nodes).
+    #[error("task `{task}` matches no node (selector `{selector}`): {}", mismatch_text(.nodes))]
+    NoMatchingNode {
+        /// The task.
+        task: String,
+        /// Its node selector as `key=value,...` (empty when only taints refuse it).
+        selector: String,
+        /// Every candidate node with the reason it was refused.
+        nodes: Vec<NodeMismatch>,
     },
     /// A task lists a node (eligibility or per-node duration) that does not exist.
     #[error("task `{task}` refers to unknown node `{node}`")]
@@ -231,6 +271,25 @@ pub enum ModelError {
         /// Per node it can run on: its duration there and the longest gap.
         gaps: Vec<NodeGap>,
     },
+}
+
+/// Why a node is not for a task (see [`ModelError::NoMatchingNode`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeMismatch {
+    /// The node.
+    pub node: String,
+    /// A label it lacks or a taint the task does not tolerate.
+    pub reason: String,
+}
+
+fn mismatch_text(nodes: &[NodeMismatch]) -> String {
+    const SHOWN: usize = 5;
+    let mut text =
+        nodes.iter().take(SHOWN).map(|m| format!("`{}` has {}", m.node, m.reason)).collect::<Vec<_>>().join("; ");
+    if nodes.len() > SHOWN {
+        text.push_str(&format!("; and {} more", nodes.len() - SHOWN));
+    }
+    text
 }
 
 /// Fixed tasks overloading their node (see [`ModelError::FixedOverCapacity`]).

@@ -1,20 +1,25 @@
 //! The validated problem ([`Problem`]): resources, nodes, tasks and their dependency DAG;
 //! its wire format (`spec.rs`), validation (`build.rs`) and errors (`error.rs`).
 
+mod amounts;
 mod build;
 mod check_timing;
 mod error;
+mod select;
 mod spec;
 mod table;
 mod timing;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::slice::SliceIndex;
 
 use petgraph::graph::NodeIndex;
 
-pub use error::{FixedLoad, ModelError, NodeGap, Shortfall};
-pub use spec::{DelayedDependency, DependencySpec, FixedSpec, NodeSpec, ProblemSpec, TaskSpec, WindowSpec};
+use crate::quantity::{Scale, format_quantity};
+
+pub use error::{FixedLoad, ModelError, NodeGap, NodeMismatch, Shortfall};
+pub use select::{Taint, TaintEffect, Toleration, TolerationOperator};
+pub use spec::{Amount, DelayedDependency, DependencySpec, FixedSpec, NodeSpec, ProblemSpec, TaskSpec, WindowSpec};
 pub(crate) use table::{PerNode, PerTask, TaskSet};
 pub use timing::{Fixed, Window};
 
@@ -114,7 +119,9 @@ struct Placement {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     resources: Vec<String>,
+    scales: Vec<Option<Scale>>,
     node_names: Vec<String>,
+    labels: Vec<BTreeMap<String, String>>,
     capacity: Vec<u64>,
     task_names: Vec<String>,
     duration: Vec<Time>,
@@ -135,7 +142,9 @@ impl Problem {
     pub fn empty() -> Self {
         Self {
             resources: Vec::new(),
+            scales: Vec::new(),
             node_names: Vec::new(),
+            labels: Vec::new(),
             capacity: Vec::new(),
             task_names: Vec::new(),
             duration: Vec::new(),
@@ -180,6 +189,21 @@ impl Problem {
     /// The resource names, in dimension order.
     pub fn resources(&self) -> &[String] {
         &self.resources
+    }
+
+    /// The scale a resource's amounts were read in when they were written as Kubernetes
+    /// quantities (`cpu`: millicores, others: base units), `None` for plain numbers in the
+    /// user's own unit (`resource` indexes [`resources`](Self::resources)).
+    pub fn quantity_scale(&self, resource: usize) -> Option<Scale> {
+        self.scales.get(resource).copied().flatten()
+    }
+
+    /// A node's labels (empty unless given).
+    ///
+    /// # Panics
+    /// If `node` is not a node of this problem (see "Ids" above).
+    pub fn node_labels(&self, node: NodeId) -> &BTreeMap<String, String> {
+        entry(&self.labels, node.index())
     }
 
     /// A task's name.
@@ -315,11 +339,26 @@ impl Problem {
         self.horizon
     }
 
-    /// The problem written back as a name-based spec (for JSON output).
+    /// The problem written back as a name-based spec (for JSON output). Amounts keep their
+    /// way of writing (plain numbers, or quantities in their canonical form); node selectors
+    /// and taints are written as the eligible `nodes` lists they resolved to.
     pub fn to_spec(&self) -> ProblemSpec {
         let names = |ids: &[NodeId]| ids.iter().map(|&n| self.node_name(n).to_owned()).collect();
-        let amounts = |values: &[u64]| {
-            self.resources.iter().zip(values).filter(|&(_, &v)| v > 0).map(|(r, &v)| (r.clone(), v)).collect()
+        // Zero amounts are left out, except node capacities in quantity dimensions: they
+        // keep the dimension's way of writing when nothing else names it.
+        let amounts = |values: &[u64], keep_zero: bool| {
+            let written = |r: usize, v: u64| match self.quantity_scale(r) {
+                Some(scale) => Amount::quantity(format_quantity(v, scale)),
+                None => Amount::Number(v),
+            };
+            let kept = move |r: usize, v: u64| v > 0 || (keep_zero && self.quantity_scale(r).is_some());
+            self.resources
+                .iter()
+                .zip(values)
+                .enumerate()
+                .filter(|&(r, (_, &v))| kept(r, v))
+                .map(|(r, (name, &v))| (name.clone(), written(r, v)))
+                .collect()
         };
         let mut spec = ProblemSpec {
             resources: Some(self.resources.clone()),
@@ -327,7 +366,9 @@ impl Problem {
                 .nodes()
                 .map(|n| NodeSpec {
                     name: self.node_name(n).to_owned(),
-                    capacity: amounts(self.capacity(n)),
+                    capacity: amounts(self.capacity(n), true),
+                    labels: self.node_labels(n).clone(),
+                    taints: Vec::new(),
                     unavailable: Vec::new(),
                 })
                 .collect(),
@@ -338,7 +379,7 @@ impl Problem {
                     TaskSpec {
                         name: self.task_name(t).to_owned(),
                         duration: self.default_duration(t),
-                        demand: amounts(self.demand(t)),
+                        demand: amounts(self.demand(t), false),
                         after: self
                             .predecessors(t)
                             .iter()
@@ -352,6 +393,8 @@ impl Problem {
                             })
                             .collect(),
                         nodes: placement.only.as_deref().map(names),
+                        node_selector: BTreeMap::new(),
+                        tolerations: Vec::new(),
                         durations: placement
                             .durations
                             .iter()

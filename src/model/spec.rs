@@ -15,6 +15,9 @@
 //! assert_eq!(problem.task_count(), 2);
 //! # Ok::<(), dagplan::ModelError>(())
 //! ```
+//!
+//! Capacities and demands are [`Amount`]s: plain numbers, or Kubernetes quantities
+//! (`"500m"`, `"2Gi"`) read exactly in the dimension's [`Scale`](crate::Scale)(crate::Scale).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,6 +25,7 @@ use std::fmt;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::select::{Taint, Toleration};
 use crate::model::{ModelError, Problem};
 
 /// A whole problem as written by a user: resources, nodes and tasks, by name.
@@ -42,16 +46,23 @@ pub struct ProblemSpec {
     pub now: u64,
 }
 
-/// A node: a name and a capacity per resource (a missing resource has capacity 0).
+/// A node: a name and a capacity per resource (a missing resource has capacity 0), and
+/// optionally Kubernetes labels and taints (see [`Taint`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
     /// Unique node name.
     pub name: String,
-    /// Capacity per resource name.
+    /// Capacity per resource name: a plain number or a Kubernetes quantity ([`Amount`]).
     #[serde(default, deserialize_with = "unique_keys")]
-    pub capacity: BTreeMap<String, u64>,
+    pub capacity: BTreeMap<String, Amount>,
+    /// Labels (`kubernetes.io/hostname`, `pool`, ...), matched by tasks' `node_selector`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "unique_keys")]
+    pub labels: BTreeMap<String, String>,
+    /// Taints: a task runs here only if it tolerates each `NoSchedule`/`NoExecute` one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taints: Vec<Taint>,
     /// Half-open windows `[from, to)` in which the node runs nothing (maintenance,
     /// reservations), not even a task without demand.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -90,15 +101,23 @@ pub struct TaskSpec {
     pub name: String,
     /// Duration in ticks on any node without an entry in `durations`.
     pub duration: u64,
-    /// Demand per resource name while the task runs (missing = 0).
+    /// Demand per resource name while the task runs (missing = 0): a plain number or a
+    /// Kubernetes quantity ([`Amount`]).
     #[serde(default, deserialize_with = "unique_keys")]
-    pub demand: BTreeMap<String, u64>,
+    pub demand: BTreeMap<String, Amount>,
     /// Tasks that must finish before this one starts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<DependencySpec>,
     /// The nodes this task may run on; `None` means every node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<String>>,
+    /// Labels a node must have (each with this value) for the task to run there, as a pod's
+    /// `nodeSelector`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "unique_keys")]
+    pub node_selector: BTreeMap<String, String>,
+    /// The node taints the task tolerates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tolerations: Vec<Toleration>,
     /// Per-node durations overriding `duration` (heterogeneous nodes).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "unique_keys")]
     pub durations: BTreeMap<String, u64>,
@@ -179,6 +198,13 @@ impl ProblemSpec {
         self
     }
 
+    /// The same tasks on another cluster: replaces the nodes (for a workflow read from a
+    /// trace or an Argo file, planned onto a [NodeList](crate::io::kubernetes) or JSON nodes).
+    pub fn on_cluster(mut self, nodes: Vec<NodeSpec>) -> Self {
+        self.nodes = nodes;
+        self
+    }
+
     /// Sets the plan's start: no task that is not fixed starts before `now`.
     pub fn now(mut self, now: u64) -> Self {
         self.now = now;
@@ -194,7 +220,31 @@ impl ProblemSpec {
 impl NodeSpec {
     /// A node with no capacity yet.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into(), capacity: BTreeMap::new(), unavailable: Vec::new() }
+        Self {
+            name: name.into(),
+            capacity: BTreeMap::new(),
+            labels: BTreeMap::new(),
+            taints: Vec::new(),
+            unavailable: Vec::new(),
+        }
+    }
+
+    /// Sets the capacity in one resource as a Kubernetes quantity (`"8"`, `"7910m"`, `"32Gi"`).
+    pub fn capacity_quantity(mut self, resource: impl Into<String>, quantity: impl Into<String>) -> Self {
+        self.capacity.insert(resource.into(), Amount::quantity(quantity));
+        self
+    }
+
+    /// Adds a label.
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds a taint.
+    pub fn taint(mut self, taint: Taint) -> Self {
+        self.taints.push(taint);
+        self
     }
 
     /// Adds a window `[from, to)` in which the node runs nothing.
@@ -205,7 +255,7 @@ impl NodeSpec {
 
     /// Sets the capacity in one resource.
     pub fn capacity(mut self, resource: impl Into<String>, amount: u64) -> Self {
-        self.capacity.insert(resource.into(), amount);
+        self.capacity.insert(resource.into(), Amount::Number(amount));
         self
     }
 }
@@ -219,6 +269,8 @@ impl TaskSpec {
             demand: BTreeMap::new(),
             after: Vec::new(),
             nodes: None,
+            node_selector: BTreeMap::new(),
+            tolerations: Vec::new(),
             durations: BTreeMap::new(),
             release: 0,
             deadline: None,
@@ -246,7 +298,25 @@ impl TaskSpec {
 
     /// Sets the demand in one resource.
     pub fn demand(mut self, resource: impl Into<String>, amount: u64) -> Self {
-        self.demand.insert(resource.into(), amount);
+        self.demand.insert(resource.into(), Amount::Number(amount));
+        self
+    }
+
+    /// Sets the demand in one resource as a Kubernetes quantity (`"500m"`, `"2Gi"`).
+    pub fn demand_quantity(mut self, resource: impl Into<String>, quantity: impl Into<String>) -> Self {
+        self.demand.insert(resource.into(), Amount::quantity(quantity));
+        self
+    }
+
+    /// Requires the node label `key` with this value (a pod's `nodeSelector`).
+    pub fn select(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.node_selector.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds a toleration.
+    pub fn tolerate(mut self, toleration: Toleration) -> Self {
+        self.tolerations.push(toleration);
         self
     }
 
@@ -281,18 +351,22 @@ fn is_zero(value: &u64) -> bool {
 
 /// Reads a JSON object into a map, rejecting a key that appears twice (serde would silently
 /// keep the last one).
-fn unique_keys<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, u64>, D::Error> {
-    struct UniqueKeys;
-    impl<'de> Visitor<'de> for UniqueKeys {
-        type Value = BTreeMap<String, u64>;
+fn unique_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct UniqueKeys<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueKeys<V> {
+        type Value = BTreeMap<String, V>;
 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("an object of non-negative integers")
+            f.write_str("an object")
         }
 
         fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
             let mut out = BTreeMap::new();
-            while let Some((key, value)) = map.next_entry::<String, u64>()? {
+            while let Some((key, value)) = map.next_entry::<String, V>()? {
                 if out.contains_key(&key) {
                     return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
                 }
@@ -301,5 +375,72 @@ fn unique_keys<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<St
             Ok(out)
         }
     }
-    deserializer.deserialize_map(UniqueKeys)
+    deserializer.deserialize_map(UniqueKeys(std::marker::PhantomData))
+}
+
+/// An amount of a resource (a capacity or a demand): a plain number in the dimension's own
+/// unit, or a Kubernetes quantity string read exactly in the dimension's [`Scale`](crate::Scale)
+/// (`cpu` in millicores, every other dimension in base units: bytes, devices).
+///
+/// In one dimension every amount is written the same way: all plain numbers (your unit,
+/// unchanged: `{"cpu": 2}` is 2 of whatever you count cpu in) or all quantities
+/// (`{"cpu": "2"}` is 2000 millicores). Validation rejects a dimension that mixes them
+/// ([`ModelError::MixedAmounts`]): `2` next to `"500m"` has no single meaning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum Amount {
+    /// A plain non-negative integer, in the dimension's own unit.
+    Number(u64),
+    /// A Kubernetes quantity: `"500m"`, `"2"`, `"1.5"`, `"512Mi"`, `"2Gi"`, `"1G"`, `"1e3"`
+    /// (boxed, so that an amount takes 16 bytes: a million tasks' demands stay small; build it
+    /// with [`Amount::quantity`]).
+    Quantity(Box<String>),
+}
+
+impl Amount {
+    /// A quantity amount.
+    pub fn quantity(text: impl Into<String>) -> Self {
+        Self::Quantity(Box::new(text.into()))
+    }
+}
+
+impl From<u64> for Amount {
+    fn from(amount: u64) -> Self {
+        Self::Number(amount)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AmountVisitor;
+        impl Visitor<'_> for AmountVisitor {
+            type Value = Amount;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a non-negative integer or a Kubernetes quantity string such as \"500m\" or \"2Gi\"")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount::Number(v))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Amount, E> {
+                u64::try_from(v)
+                    .map(Amount::Number)
+                    .map_err(|_| E::custom(format!("{v} is negative; amounts are at least 0")))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
+                Err(E::custom(format!(
+                    "{v} is not an integer: write a fraction as a quantity string (\"{v}\" cpu is read in millicores)"
+                )))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Amount, E> {
+                Ok(Amount::quantity(v))
+            }
+        }
+        deserializer.deserialize_any(AmountVisitor)
+    }
 }
