@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{bench, convert, explain, render, solve, verify};
+use commands::{bench, convert, explain, export, render, solve, verify};
 
 /// Plans task DAGs on heterogeneous clusters: where and when each task runs, with a proven
 /// lower bound on the makespan.
@@ -41,6 +41,8 @@ enum Command {
     /// Explain a problem's makespan: critical path, slack per task, lower bounds and the one
     /// that binds
     Explain(explain::ExplainArgs),
+    /// Write a plan as a manifest for the cluster (an Argo Workflow), on standard output
+    Export(export::ExportArgs),
     /// List the solver names
     Solvers,
 }
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Render(args) => render::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Export(args) => export::run(args),
         Command::Solvers => {
             commands::emit(&(dagplan::solver_names().join("\n") + "\n"));
             Ok(ExitCode::SUCCESS)

@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test helpers fail loudly on broken fixtures")]
 
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -79,8 +82,13 @@ impl Drop for TempDir {
     }
 }
 
+/// A file of the repository's `data/` folder.
+fn data(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../data").join(name).display().to_string()
+}
+
 fn five_tasks() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/five_tasks.json").display().to_string()
+    data("five_tasks.json")
 }
 
 /// The documented deployment of the five-task example as a plain schedule (optimal: 70).
@@ -102,7 +110,7 @@ fn solved(dir: &TempDir, solver: &str) -> String {
 fn usage_help_and_version() {
     dagplan(&[]).code(2);
     let help = dagplan(&["--help"]).code(0);
-    for command in ["solve", "verify", "bench", "render", "convert", "explain", "solvers"] {
+    for command in ["solve", "verify", "bench", "render", "convert", "explain", "export", "solvers"] {
         assert!(help.stdout.contains(command), "{command} missing from the help:\n{}", help.stdout);
     }
     dagplan(&["--version"]).code(0).prints(env!("CARGO_PKG_VERSION"));
@@ -146,7 +154,7 @@ fn solve_reads_every_format_and_says_which_file_is_wrong() {
     let txt = dir.write("two.txt", "2 1\n0 3\n0 5\n");
     dagplan(&["solve", &txt]).fails_with("two.txt");
     dagplan(&["solve", &txt, "--input-format", "jss"]).code(0).prints("makespan 8");
-    dagplan(&["solve", &txt, "--input-format", "yaml"]).fails_with("unknown format `yaml`");
+    dagplan(&["solve", &txt, "--input-format", "toml"]).fails_with("unknown format `toml`");
     let bad = dir.write("bad.jss", "1 1\n0\n");
     dagplan(&["solve", &bad]).fails_with("bad.jss:2:2");
     let cycle = dir.write(
@@ -353,4 +361,76 @@ fn bench_stops_on_a_contradiction_and_on_bad_arguments() {
     dagplan(&["bench", &dir.path("nowhere"), "--solver", "greedy"]).fails_with("nowhere");
     dir.write("bad/x.jss", "1 1\n0\n");
     dagplan(&["bench", &dir.path("bad"), "--solver", "greedy"]).fails_with("x.jss:2:2");
+}
+
+/// JSON nodes in quantities for the five-task example: one node large enough for all.
+const ONE_NODE: &str = r#"{"nodes": [{"name": "big", "capacity": {"cpu": 8, "memory": 32}}]}"#;
+
+#[test]
+fn cluster_replaces_the_nodes_wherever_a_problem_is_read() {
+    let dir = TempDir::new("cluster");
+    let nodes = dir.write("nodes.json", ONE_NODE);
+    let five = five_tasks();
+    // On one node v2 and v3 share it; the plan is still 70 (cpu 2 + 4 of 8).
+    dagplan(&["solve", &five, "--cluster", &nodes]).code(0).prints("on ").prints("1 node").prints("makespan 70");
+    dagplan(&["explain", &five, "--cluster", &nodes]).code(0).prints("1 node");
+    let run = dagplan(&["convert", &five, "--to", "json", "--cluster", &nodes]).code(0);
+    assert_eq!(dagplan::io::read_json_str(&run.stdout).unwrap().node_count(), 1);
+    let small = dir.write("small.json", r#"{"nodes": [{"name": "s", "capacity": {"cpu": 1, "memory": 4}}]}"#);
+    dagplan(&["solve", &five, "--cluster", &small]).fails_with("on the cluster");
+    let neither = dir.write("neither.json", r#"{"items": []}"#);
+    dagplan(&["solve", &five, "--cluster", &neither]).fails_with("NodeList");
+    dagplan(&["solve", &five, "--cluster", &dir.path("none.json")]).fails_with("none.json");
+}
+
+#[test]
+fn argo_workflows_plan_on_a_node_list_and_export_back() {
+    let dir = TempDir::new("argo");
+    let (train, nodes) = (data("kubernetes/train.yaml"), data("kubernetes/nodes.json"));
+    dagplan(&["solve", &train]).fails_with("give the cluster with --cluster NODES");
+    let result = dir.path("train-result.json");
+    dagplan(&["solve", &train, "--cluster", &nodes, "--out", &result]).code(0).prints("makespan");
+    dagplan(&["verify", &train, &result, "--cluster", &nodes]).code(0).prints("valid");
+    let yaml = dagplan(&["export", &train, &result, "--format", "argo", "--cluster", &nodes]).code(0);
+    assert!(
+        yaml.stdout.contains("kind: Workflow") && yaml.stdout.contains("kubernetes.io/hostname"),
+        "{}",
+        yaml.stdout
+    );
+    let json = dagplan(&["export", &train, &result, "--format", "argo", "--cluster", &nodes, "--json"]).code(0);
+    let manifest: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(manifest["kind"], "Workflow");
+    dagplan(&["export", &train, &result, "--format", "argo", "--cluster", &nodes, "--image", "x"])
+        .fails_with("--image and --name apply to problems not read from an Argo workflow");
+    dagplan(&["export", &train, &result, "--format", "helm", "--cluster", &nodes]).fails_with("invalid value 'helm'");
+    dagplan(&["solve", &train, "--cluster", &nodes, "--bandwidth", "1G"]).fails_with("WfCommons traces only");
+    dagplan(&["solve", &five_tasks(), "--durations", &nodes]).fails_with("Argo workflows only");
+}
+
+#[test]
+fn export_writes_any_plan_as_an_argo_workflow() {
+    let dir = TempDir::new("export");
+    let five = five_tasks();
+    let schedule = dir.write("deployment.json", DEPLOYMENT);
+    let run = dagplan(&["export", &five, &schedule, "--format", "argo", "--image", "alpine:3.20", "--name", "five-"]);
+    let run = run.code(0).prints("image: alpine:3.20").prints("five-");
+    for task in ["v1", "v2", "v3", "v4", "v5"] {
+        assert!(run.stdout.contains(task), "{}", run.stdout);
+    }
+    let broken =
+        dir.write("broken.json", &DEPLOYMENT.replace(r#""start": 10, "finish": 30"#, r#""start": 5, "finish": 25"#));
+    dagplan(&["export", &five, &broken, "--format", "argo"]).fails_with("not a valid plan");
+    dagplan(&["export", &five, &schedule]).fails_with("--format <FORMAT>");
+}
+
+#[test]
+fn wfcommons_traces_plan_with_their_recorded_machines() {
+    let Some(dir) = common::shared_data("wfcommons") else { return };
+    let trace = dir.join("helloworld-chain-5-chameleon.json").display().to_string();
+    dagplan(&["solve", &trace, "--solver", "critical-path", "--bandwidth", "100M", "--ticks-per-second", "10"])
+        .code(0)
+        .prints("makespan");
+    dagplan(&["explain", &trace, "--cluster", &data("kubernetes/nodes.json")]).code(0).prints("Critical path");
+    dagplan(&["solve", &trace, "--ticks-per-second", "0"]).fails_with("--ticks-per-second");
+    dagplan(&["solve", &trace, "--bandwidth", "fast"]).fails_with("--bandwidth");
 }

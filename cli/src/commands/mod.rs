@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod convert;
 pub mod explain;
+pub mod export;
 pub mod input;
 pub mod render;
 pub mod solve;
