@@ -630,7 +630,7 @@ fn malformed_json() -> Vec<Row<String, Option<usize>>> {
             "an unknown dependency field",
             s(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "after": [{"task": "b", "wait": 1}]}]}"#),
             None,
-            &[],
+            &["unknown field `wait`, expected `task` or `delay`"],
         ),
         (
             "a repeated capacity",
@@ -644,12 +644,24 @@ fn malformed_json() -> Vec<Row<String, Option<usize>>> {
             None,
             &["duplicate key `cpu`"],
         ),
-        // The dependency list is read through serde's buffered (untagged) path, the deepest one.
+        // A dependency is a name or an object: a nested list is refused at its first level.
         (
             "deeply nested dependencies",
             format!(r#"{{"nodes": [], "tasks": [{{"name": "a", "duration": 1, "after": {deep}}}]}}"#),
             None,
-            &["recursion limit"],
+            &["invalid type: sequence, expected a task name, or an object"],
+        ),
+        (
+            "a dependency that is a number",
+            s(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "after": [7]}]}"#),
+            None,
+            &["invalid type: integer `7`, expected a task name"],
+        ),
+        (
+            "a dependency object without its task",
+            s(r#"{"nodes": [], "tasks": [{"name": "a", "duration": 1, "after": [{"delay": 2}]}]}"#),
+            None,
+            &["missing field `task`"],
         ),
         (
             "a downtime window with an unknown field",

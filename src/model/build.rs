@@ -6,8 +6,12 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
+use rayon::prelude::*;
+
+use super::names::{Names, Refused};
 use super::{
-    Adjacency, Edge, ModelError, NodeId, Placement, Problem, ProblemSpec, Shortfall, TaskId, Time, entry, entry_mut,
+    Adjacency, Edge, ModelError, NodeId, NodeSpec, Placement, Problem, ProblemSpec, Shortfall, TaskId, TaskSpec, Time,
+    entry, entry_mut,
 };
 
 impl TryFrom<ProblemSpec> for Problem {
@@ -17,47 +21,32 @@ impl TryFrom<ProblemSpec> for Problem {
         let resources = resource_names(&spec)?;
         let resource_index = index_names("resource", &resources)?;
 
-        let node_names: Vec<String> = spec.nodes.iter().map(|n| n.name.clone()).collect();
-        let node_index: HashMap<String, NodeId> =
-            index_names("node", &node_names)?.into_iter().map(|(k, v)| (k, NodeId(v))).collect();
+        let mut node_names = Names::with_capacity(spec.nodes.len());
+        for node in &spec.nodes {
+            node_names.push(node.name.clone()).map_err(|refused| name_error("node", refused))?;
+        }
         let super::amounts::Amounts { capacity, demand, scales } =
             super::amounts::read_amounts(&spec, &resources, &resource_index)?;
 
-        let task_names: Vec<String> = spec.tasks.iter().map(|t| t.name.clone()).collect();
-        let task_index: HashMap<String, TaskId> =
-            index_names("task", &task_names)?.into_iter().map(|(k, v)| (k, TaskId(v))).collect();
-        let tainted = super::select::any_repelling_taint(&spec.nodes);
-        let mut duration = Vec::with_capacity(task_names.len());
-        let mut placement = Vec::with_capacity(task_names.len());
-        let mut edges: Vec<(TaskId, TaskId, Time)> = Vec::new();
-        for (i, task) in spec.tasks.iter().enumerate() {
-            duration.push(task.duration);
-            placement.push(task_placement(task, &spec.nodes, tainted, &node_index)?);
-            let mut seen: Vec<TaskId> = Vec::with_capacity(task.after.len());
-            for dep in &task.after {
-                let from = *task_index.get(dep.task()).ok_or_else(|| ModelError::UnknownTask {
-                    task: task.name.clone(),
-                    dependency: dep.task().to_owned(),
-                })?;
-                if seen.contains(&from) {
-                    return Err(ModelError::DuplicateDependency {
-                        task: task.name.clone(),
-                        dependency: dep.task().to_owned(),
-                    });
-                }
-                seen.push(from);
-                edges.push((from, TaskId(i as u32), dep.delay()));
-            }
+        let mut task_names = Names::with_capacity(spec.tasks.len());
+        for task in &spec.tasks {
+            task_names.push(task.name.clone()).map_err(|refused| name_error("task", refused))?;
         }
+        let tainted = super::select::any_repelling_taint(&spec.nodes);
+        let tables = Tables { nodes: &spec.nodes, tainted, node_names: &node_names, task_names: &task_names };
+        let TaskRows { duration, placement, edges } = tables.read_tasks(&spec.tasks)?;
 
         let n = task_names.len();
-        let preds = adjacency(n, edges.iter().map(|&(a, b, d)| (b, Edge { task: a, delay: d })));
-        let succs = adjacency(n, edges.iter().map(|&(a, b, d)| (a, Edge { task: b, delay: d })));
+        let (preds, succs) = rayon::join(
+            || adjacency(n, edges.iter().map(|&(a, b, d)| (b, Edge { task: a, delay: d }))),
+            || adjacency(n, edges.iter().map(|&(a, b, d)| (a, Edge { task: b, delay: d }))),
+        );
+        drop(edges);
         let order = kahn_order(n, &preds, &succs).map_err(|cycle| ModelError::Cycle {
-            tasks: cycle.iter().map(|t| entry(&task_names, t.index()).clone()).collect(),
+            tasks: cycle.iter().map(|t| entry(task_names.as_slice(), t.index()).clone()).collect(),
         })?;
 
-        let timing = super::check_timing::read_timing(&spec, &node_index)?;
+        let timing = super::check_timing::read_timing(&spec, &node_names)?;
         let labels = spec.nodes.iter().map(|n| n.labels.clone()).collect();
         let mut problem = Problem {
             resources,
@@ -73,8 +62,6 @@ impl TryFrom<ProblemSpec> for Problem {
             preds,
             succs,
             order,
-            task_index,
-            node_index,
             horizon: 0,
             timing,
         };
@@ -84,6 +71,79 @@ impl TryFrom<ProblemSpec> for Problem {
         super::check_timing::check_timing(&problem)?;
         problem.horizon = horizon(&problem, &ranges)?;
         Ok(problem)
+    }
+}
+
+fn name_error(kind: &'static str, refused: Refused) -> ModelError {
+    match refused {
+        Refused::Duplicate(name) => ModelError::DuplicateName { kind, name },
+        Refused::Full => ModelError::Overflow { what: format!("more than {} {kind}s", u32::MAX) },
+    }
+}
+
+/// What the tasks are read against: the nodes (for selectors and taints) and the name tables.
+struct Tables<'a> {
+    nodes: &'a [NodeSpec],
+    /// Whether any node has a taint that repels tasks.
+    tainted: bool,
+    node_names: &'a Names,
+    task_names: &'a Names,
+}
+
+/// The tasks' columns: default durations, placements, and the dependency edges
+/// `(from, to, delay)` grouped by `to` in task order.
+#[derive(Default)]
+struct TaskRows {
+    duration: Vec<Time>,
+    placement: Vec<Placement>,
+    edges: Vec<(TaskId, TaskId, Time)>,
+}
+
+/// Tasks per parallel chunk: large enough that a small problem is read in one go.
+const CHUNK: usize = 16_384;
+
+impl Tables<'_> {
+    /// Reads every task, in parallel chunks (a million tasks' dependency names are most of
+    /// the work of validation). On errors in several tasks, the first task's error is
+    /// returned, as a sequential reading would.
+    fn read_tasks(&self, tasks: &[TaskSpec]) -> Result<TaskRows, ModelError> {
+        let chunks: Vec<Result<TaskRows, ModelError>> =
+            tasks.par_chunks(CHUNK).enumerate().map(|(chunk, tasks)| self.read_chunk(chunk * CHUNK, tasks)).collect();
+        let mut rows = TaskRows::default();
+        for chunk in chunks {
+            let chunk = chunk?;
+            rows.duration.extend(chunk.duration);
+            rows.placement.extend(chunk.placement);
+            rows.edges.extend(chunk.edges);
+        }
+        Ok(rows)
+    }
+
+    /// Reads the tasks with ids `first..`.
+    fn read_chunk(&self, first: usize, tasks: &[TaskSpec]) -> Result<TaskRows, ModelError> {
+        let mut rows = TaskRows {
+            duration: Vec::with_capacity(tasks.len()),
+            placement: Vec::with_capacity(tasks.len()),
+            edges: Vec::new(),
+        };
+        for (i, task) in tasks.iter().enumerate() {
+            rows.duration.push(task.duration);
+            rows.placement.push(task_placement(task, self.nodes, self.tainted, self.node_names)?);
+            let id = TaskId((first + i) as u32); // below `u32::MAX`: `task_names` gave every task an id
+            let known = rows.edges.len();
+            for dep in &task.after {
+                let unknown = || ModelError::UnknownTask { task: task.name.clone(), dependency: dep.task().to_owned() };
+                let from = TaskId(self.task_names.get(dep.task()).ok_or_else(unknown)?);
+                if entry(&rows.edges, known..).iter().any(|&(seen, _, _)| seen == from) {
+                    return Err(ModelError::DuplicateDependency {
+                        task: task.name.clone(),
+                        dependency: dep.task().to_owned(),
+                    });
+                }
+                rows.edges.push((from, id, dep.delay()));
+            }
+        }
+        Ok(rows)
     }
 }
 
@@ -118,15 +178,15 @@ fn index_names(kind: &'static str, names: &[String]) -> Result<HashMap<String, u
 /// Where a task may run: its `nodes` list (if any) narrowed by its node selector and the
 /// nodes' taints (see `select.rs`), and its per-node durations.
 fn task_placement(
-    task: &super::TaskSpec,
-    nodes: &[super::NodeSpec],
+    task: &TaskSpec,
+    nodes: &[NodeSpec],
     tainted: bool,
-    node_index: &HashMap<String, NodeId>,
+    node_names: &Names,
 ) -> Result<Placement, ModelError> {
     let lookup = |name: &String| {
-        node_index
+        node_names
             .get(name)
-            .copied()
+            .map(NodeId)
             .ok_or_else(|| ModelError::UnknownNode { task: task.name.clone(), node: name.clone() })
     };
     let only = match &task.nodes {
@@ -155,7 +215,7 @@ fn task_placement(
     durations.sort_unstable();
     let only = if tainted || !task.node_selector.is_empty() {
         let all = || (0u32..).map(NodeId).zip(nodes);
-        let candidates: Box<dyn Iterator<Item = (NodeId, &super::NodeSpec)>> = match &only {
+        let candidates: Box<dyn Iterator<Item = (NodeId, &NodeSpec)>> = match &only {
             Some(ids) => Box::new(all().filter(|(id, _)| ids.binary_search(id).is_ok())),
             None => Box::new(all()),
         };

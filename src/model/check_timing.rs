@@ -12,15 +12,14 @@
 //!
 //! O((tasks + dependencies + windows) · log + fixed tasks · dimensions) time, no recursion.
 
-use std::collections::HashMap;
-
 use super::error::{FixedLoad, NodeGap};
+use super::names::Names;
 use super::timing::{Fixed, Timing, Window};
 use super::{ModelError, NodeId, Problem, ProblemSpec, TaskId, Time};
 
 /// Reads the time rules of the spec (names resolved, windows sorted and merged), before the
 /// problem that checks them exists.
-pub(super) fn read_timing(spec: &ProblemSpec, node_index: &HashMap<String, NodeId>) -> Result<Timing, ModelError> {
+pub(super) fn read_timing(spec: &ProblemSpec, nodes: &Names) -> Result<Timing, ModelError> {
     let mut timing = Timing { now: spec.now, ..Timing::default() };
     if spec.tasks.iter().any(|t| t.release > 0) {
         timing.release = spec.tasks.iter().map(|t| t.release).collect();
@@ -34,8 +33,8 @@ pub(super) fn read_timing(spec: &ProblemSpec, node_index: &HashMap<String, NodeI
             .iter()
             .map(|t| match &t.fixed {
                 None => Ok(None),
-                Some(f) => match node_index.get(&f.node) {
-                    Some(&node) => Ok(Some(Fixed { node, start: f.start })),
+                Some(f) => match nodes.get(&f.node) {
+                    Some(node) => Ok(Some(Fixed { node: NodeId(node), start: f.start })),
                     None => Err(ModelError::UnknownNode { task: t.name.clone(), node: f.node.clone() }),
                 },
             })

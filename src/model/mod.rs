@@ -5,12 +5,15 @@ mod amounts;
 mod build;
 mod check_timing;
 mod error;
+mod names;
 mod select;
 mod spec;
 mod table;
 mod timing;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use names::Names;
 use std::slice::SliceIndex;
 
 use petgraph::graph::NodeIndex;
@@ -120,10 +123,10 @@ struct Placement {
 pub struct Problem {
     resources: Vec<String>,
     scales: Vec<Option<Scale>>,
-    node_names: Vec<String>,
+    node_names: Names,
     labels: Vec<BTreeMap<String, String>>,
     capacity: Vec<u64>,
-    task_names: Vec<String>,
+    task_names: Names,
     duration: Vec<Time>,
     demand: Vec<u64>,
     placement: Vec<Placement>,
@@ -131,8 +134,6 @@ pub struct Problem {
     preds: Adjacency,
     succs: Adjacency,
     order: Vec<TaskId>,
-    task_index: HashMap<String, TaskId>,
-    node_index: HashMap<String, NodeId>,
     horizon: Time,
     timing: timing::Timing,
 }
@@ -143,10 +144,10 @@ impl Problem {
         Self {
             resources: Vec::new(),
             scales: Vec::new(),
-            node_names: Vec::new(),
+            node_names: Names::default(),
             labels: Vec::new(),
             capacity: Vec::new(),
-            task_names: Vec::new(),
+            task_names: Names::default(),
             duration: Vec::new(),
             demand: Vec::new(),
             placement: Vec::new(),
@@ -154,8 +155,6 @@ impl Problem {
             preds: Adjacency { start: vec![0], edges: Vec::new() },
             succs: Adjacency { start: vec![0], edges: Vec::new() },
             order: Vec::new(),
-            task_index: HashMap::new(),
-            node_index: HashMap::new(),
             horizon: 0,
             timing: timing::Timing::default(),
         }
@@ -211,7 +210,7 @@ impl Problem {
     /// # Panics
     /// If `task` is not a task of this problem (see "Ids" above).
     pub fn task_name(&self, task: TaskId) -> &str {
-        entry(&self.task_names, task.index())
+        entry(self.task_names.as_slice(), task.index())
     }
 
     /// A node's name.
@@ -219,17 +218,17 @@ impl Problem {
     /// # Panics
     /// If `node` is not a node of this problem (see "Ids" above).
     pub fn node_name(&self, node: NodeId) -> &str {
-        entry(&self.node_names, node.index())
+        entry(self.node_names.as_slice(), node.index())
     }
 
     /// The task with this name.
     pub fn task_id(&self, name: &str) -> Option<TaskId> {
-        self.task_index.get(name).copied()
+        self.task_names.get(name).map(TaskId)
     }
 
     /// The node with this name.
     pub fn node_id(&self, name: &str) -> Option<NodeId> {
-        self.node_index.get(name).copied()
+        self.node_names.get(name).map(NodeId)
     }
 
     /// A node's capacity, one entry per resource dimension.

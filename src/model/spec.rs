@@ -134,7 +134,7 @@ pub struct TaskSpec {
 
 /// A dependency: the name of a task that must finish first, optionally with a transfer
 /// delay paid only when the two tasks run on different nodes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum DependencySpec {
@@ -342,6 +342,35 @@ impl TaskSpec {
     pub fn duration_on(mut self, node: impl Into<String>, duration: u64) -> Self {
         self.durations.insert(node.into(), duration);
         self
+    }
+}
+
+// Read by hand rather than as an untagged enum: serde would buffer every dependency to try
+// one form after the other, which dominated reading a problem with millions of them.
+impl<'de> Deserialize<'de> for DependencySpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Dependency;
+        impl<'de> Visitor<'de> for Dependency {
+            type Value = DependencySpec;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(r#"a task name, or an object {"task": name, "delay": ticks}"#)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Self::Value, E> {
+                Ok(DependencySpec::Plain(name.to_owned()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Self::Value, E> {
+                Ok(DependencySpec::Plain(name))
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+                let object = serde::de::value::MapAccessDeserializer::new(map);
+                DelayedDependency::deserialize(object).map(DependencySpec::Delayed)
+            }
+        }
+        deserializer.deserialize_any(Dependency)
     }
 }
 
