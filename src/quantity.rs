@@ -201,7 +201,7 @@ fn suffix_exponents(suffix: &str) -> Option<(i64, u32)> {
 /// else the plain number. [`parse_quantity`] reads it back to the same amount.
 pub fn format_quantity(amount: u64, scale: Scale) -> String {
     match scale {
-        Scale::Milli if amount % 1000 == 0 => (amount / 1000).to_string(),
+        Scale::Milli if amount.is_multiple_of(1000) => (amount / 1000).to_string(),
         Scale::Milli => format!("{amount}m"),
         Scale::One => {
             const SUFFIXES: [(&str, u32); 6] = [("Ei", 60), ("Pi", 50), ("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)];

@@ -231,10 +231,11 @@ impl Replan {
             task.after.retain(|d| previous.task_id(d.task()).is_some_and(kept));
             // A finished task that cannot be kept (its node left) still delays its successors.
             for e in previous.predecessors(t) {
-                if let Some(Phase::Finished { finish, .. }) = phases.get(e.task.index()) {
-                    if !kept(e.task) && e.delay > 0 {
-                        task.release = task.release.max(finish.saturating_add(e.delay));
-                    }
+                if let Some(Phase::Finished { finish, .. }) = phases.get(e.task.index())
+                    && !kept(e.task)
+                    && e.delay > 0
+                {
+                    task.release = task.release.max(finish.saturating_add(e.delay));
                 }
             }
             match phases.get(t.index()).copied().unwrap_or(Phase::Pending) {
@@ -482,23 +483,20 @@ impl Replanning {
         }
         let bound = best.as_ref().map_or(0, |s| s.lower_bound);
         // Kept nodes: the same solver on the problem with every pending task on its node.
-        if self.keep_nodes {
-            if let Some(pinned) = self.pinned_problem()? {
-                if let Ok(kept) = solver.schedule(&pinned) {
-                    if kept.status != crate::Status::Infeasible
-                        && best.as_ref().is_none_or(|b| b.makespan() >= kept.makespan())
-                    {
-                        best = Some(self.wrap(kept.schedule, bound, started)?);
-                    }
-                }
-            }
+        if self.keep_nodes
+            && let Some(pinned) = self.pinned_problem()?
+            && let Ok(kept) = solver.schedule(&pinned)
+            && kept.status != crate::Status::Infeasible
+            && best.as_ref().is_none_or(|b| b.makespan() >= kept.makespan())
+        {
+            best = Some(self.wrap(kept.schedule, bound, started)?);
         }
         let mut kept_previous = false;
-        if let Some(warm) = &self.warm_start {
-            if best.as_ref().is_none_or(|b| b.makespan() > warm.makespan()) {
-                best = Some(self.wrap(warm.clone(), bound, started)?);
-                kept_previous = true;
-            }
+        if let Some(warm) = &self.warm_start
+            && best.as_ref().is_none_or(|b| b.makespan() > warm.makespan())
+        {
+            best = Some(self.wrap(warm.clone(), bound, started)?);
+            kept_previous = true;
         }
         let Some(solution) = best else {
             return Err(ReplanError::Solve(SolveError::Internal("replanning produced no plan".into())));

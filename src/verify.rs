@@ -349,16 +349,16 @@ fn check_time_rules(problem: &Problem, placed: &[&Assignment], violations: &mut 
     let name = |t: TaskId| problem.task_name(t).to_owned();
     for a in placed {
         let fixed = problem.fixed(a.task);
-        if let Some(f) = fixed {
-            if f.node != a.node || f.start != a.start {
-                violations.push(Violation::FixedMoved {
-                    task: name(a.task),
-                    fixed_node: problem.node_name(f.node).to_owned(),
-                    fixed_start: f.start,
-                    node: problem.node_name(a.node).to_owned(),
-                    start: a.start,
-                });
-            }
+        if let Some(f) = fixed
+            && (f.node != a.node || f.start != a.start)
+        {
+            violations.push(Violation::FixedMoved {
+                task: name(a.task),
+                fixed_node: problem.node_name(f.node).to_owned(),
+                fixed_start: f.start,
+                node: problem.node_name(a.node).to_owned(),
+                start: a.start,
+            });
         }
         let release = problem.release(a.task);
         if a.start < release {
@@ -367,10 +367,10 @@ fn check_time_rules(problem: &Problem, placed: &[&Assignment], violations: &mut 
         if fixed.is_none() && a.start < problem.now() {
             violations.push(Violation::BeforeNow { task: name(a.task), now: problem.now(), start: a.start });
         }
-        if let Some(deadline) = problem.deadline(a.task) {
-            if a.finish > deadline {
-                violations.push(Violation::AfterDeadline { task: name(a.task), deadline, finish: a.finish });
-            }
+        if let Some(deadline) = problem.deadline(a.task)
+            && a.finish > deadline
+        {
+            violations.push(Violation::AfterDeadline { task: name(a.task), deadline, finish: a.finish });
         }
         // A task occupies [start, finish), or the instant `start` when it has no length.
         let end = u128::from(a.finish).max(u128::from(a.start) + 1);

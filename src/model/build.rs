@@ -345,16 +345,16 @@ fn no_fit_error(problem: &Problem, task: TaskId) -> ModelError {
     for (r, (resource, &need)) in problem.resources().iter().zip(demand).enumerate() {
         let largest =
             eligible.iter().map(|&n| (*entry(problem.capacity(n), r), n)).max_by_key(|&(c, n)| (c, Reverse(n)));
-        if let Some((capacity, node)) = largest {
-            if capacity < need {
-                return ModelError::DoesNotFit {
-                    task: name,
-                    resource: resource.clone(),
-                    demand: need,
-                    node: problem.node_name(node).to_owned(),
-                    capacity,
-                };
-            }
+        if let Some((capacity, node)) = largest
+            && capacity < need
+        {
+            return ModelError::DoesNotFit {
+                task: name,
+                resource: resource.clone(),
+                demand: need,
+                node: problem.node_name(node).to_owned(),
+                capacity,
+            };
         }
     }
     let shortfalls = eligible

@@ -56,8 +56,8 @@ struct Stop<'a> {
 impl TerminationCondition for Stop<'_> {
     fn should_stop(&mut self) -> bool {
         self.used += 1;
-        let polled =
-            self.used % 32 == 0 && (self.deadline.reached() || self.shared.upper().is_some_and(|u| u < self.target));
+        let polled = self.used.is_multiple_of(32)
+            && (self.deadline.reached() || self.shared.upper().is_some_and(|u| u < self.target));
         (self.used > self.budget || polled) && !self.maybe_root.get()
     }
 }

@@ -249,7 +249,7 @@ fn expand(
     loop {
         if i == k {
             *generated += 1;
-            if *generated % 4096 == 0 && deadline.reached() {
+            if (*generated).is_multiple_of(4096) && deadline.reached() {
                 return Ok(None);
             }
             if let Some(child) = child_of(ctx, state, &candidates, &nodes, &releases, ub) {

@@ -230,7 +230,7 @@ impl Greedy {
                 }
                 None => {
                     let i = (job - members.len()) as u64;
-                    let rule = if i % 2 == 0 { Rule::LatestFinish } else { Rule::UpwardRank };
+                    let rule = if i.is_multiple_of(2) { Rule::LatestFinish } else { Rule::UpwardRank };
                     let keys = priorities(problem, rule, seed);
                     let mut rng = SplitMix64::new(seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
                     let list = sampled_list(problem, &keys, &mut rng, 1.0)?;

@@ -233,11 +233,11 @@ impl<'p> Island<'p> {
         let mut child = Vec::with_capacity(n);
         let taken = &mut self.taken;
         let mut take = |t: TaskId, child: &mut Vec<TaskId>| {
-            if let Some(slot) = taken.get_mut(t.index()) {
-                if !*slot {
-                    *slot = true;
-                    child.push(t);
-                }
+            if let Some(slot) = taken.get_mut(t.index())
+                && !*slot
+            {
+                *slot = true;
+                child.push(t);
             }
         };
         for &t in mother.list.iter().take(q1) {

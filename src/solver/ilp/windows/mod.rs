@@ -113,10 +113,10 @@ impl Windows {
         }
         let fixed = Fixed::new(problem);
         let mut state = Propagation::new(&fixed, windows);
-        if state.fixpoint() {
-            if let Some(deadline) = shaving {
-                state.shave(deadline);
-            }
+        if state.fixpoint()
+            && let Some(deadline) = shaving
+        {
+            state.shave(deadline);
         }
         state.windows.contradiction = state.failed;
         state.windows

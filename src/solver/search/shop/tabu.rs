@@ -339,11 +339,12 @@ impl<'s, 'p> Tabu<'s, 'p> {
     fn apply(&mut self, m: Move) -> (NodeId, Time, usize) {
         match m {
             Move::Shift { node, from, to } => {
-                if let Some(seq) = self.plan.sequence.get_mut(node.index()) {
-                    if from < seq.len() && to < seq.len() {
-                        let u = seq.remove(from);
-                        seq.insert(to, u);
-                    }
+                if let Some(seq) = self.plan.sequence.get_mut(node.index())
+                    && from < seq.len()
+                    && to < seq.len()
+                {
+                    let u = seq.remove(from);
+                    seq.insert(to, u);
                 }
                 (node, 0, from)
             }
@@ -351,10 +352,10 @@ impl<'s, 'p> Tabu<'s, 'p> {
                 let old = self.plan.node(task);
                 let old_duration = self.plan.duration(task);
                 let index = self.times.position(task);
-                if let Some(seq) = self.plan.sequence.get_mut(old.index()) {
-                    if seq.get(index) == Some(&task) {
-                        seq.remove(index);
-                    }
+                if let Some(seq) = self.plan.sequence.get_mut(old.index())
+                    && seq.get(index) == Some(&task)
+                {
+                    seq.remove(index);
                 }
                 if let Some(seq) = self.plan.sequence.get_mut(node.index()) {
                     seq.insert(at.min(seq.len()), task);
@@ -373,11 +374,12 @@ impl<'s, 'p> Tabu<'s, 'p> {
     fn revert(&mut self, m: Move, (old, old_duration, index): (NodeId, Time, usize)) {
         match m {
             Move::Shift { node, from, to } => {
-                if let Some(seq) = self.plan.sequence.get_mut(node.index()) {
-                    if from < seq.len() && to < seq.len() {
-                        let u = seq.remove(to);
-                        seq.insert(from, u);
-                    }
+                if let Some(seq) = self.plan.sequence.get_mut(node.index())
+                    && from < seq.len()
+                    && to < seq.len()
+                {
+                    let u = seq.remove(to);
+                    seq.insert(from, u);
                 }
             }
             Move::Reassign { task, node, at, .. } => {
