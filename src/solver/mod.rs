@@ -406,6 +406,11 @@ impl Deadline {
         self.cancelled() || self.end.is_some_and(|e| Instant::now() >= e)
     }
 
+    /// This deadline without the shared incumbent: reached only by the clock or cancellation.
+    pub(crate) fn unshared(&self) -> Deadline {
+        Deadline { shared: None, ..self.clone() }
+    }
+
     /// Time left (`None`: unlimited).
     #[cfg_attr(all(not(feature = "ilp"), not(test)), expect(dead_code, reason = "used by the ilp solver"))]
     pub fn remaining(&self) -> Option<Duration> {

@@ -3,32 +3,37 @@
 //! An individual is a precedence-feasible activity list. It is decoded by the serial scheme
 //! of the list-scheduling engine (earliest-finish node choice), improved by double
 //! justification, and replaced by the start order of the justified schedule (Lamarckian
-//! learning: the list then decodes to a schedule at least as good). A generation draws
-//! `size` children: parents by binary tournament, Hartmann's two-point crossover (prefix of
-//! the mother, then the father's order, then the mother's: precedence-feasible by
+//! learning: the list then decodes to a schedule at least as good). The population starts
+//! from the seeds (the greedy plan's start order) and lists drawn by regret-based biased
+//! random sampling on the latest-finish and upward-rank priorities, alternately. A generation
+//! draws `size` children: parents by binary tournament, Hartmann's two-point crossover
+//! (prefix of the mother, then the father's order, then the mother's: precedence-feasible by
 //! construction), and an adjacent-swap mutation that never swaps a task with its direct
 //! successor. Parents and children then compete for the `size` places (elitist, duplicates
-//! dropped). After [`STALL`] generations without a better island best, the population is
-//! rebuilt around its best by heavy mutation.
+//! dropped). After [`STALL`] generations without a better island best the population is
+//! rebuilt: the best individual stays, the others are freshly sampled lists (a restart
+//! around the best by mutation alone kept the search in the same basin and measured worse).
 //!
 //! Per child: O(n) crossover and mutation (plus O(e) successor checks), three serial passes
 //! (decode, backward, forward), and an O(n log n) sort. Hartmann (1998), "A competitive
 //! genetic algorithm for resource-constrained project scheduling", NRL 45; Valls, Ballestín
-//! and Quintanilla (2005), "Justification and RCPSP: a technique that pays", EJOR 165.
+//! and Quintanilla (2005), "Justification and RCPSP: a technique that pays", EJOR 165;
+//! Kolisch and Drexl (1996), "Adaptive search for solving hard project scheduling problems",
+//! NRL 43 (regret-based biased random sampling).
 
 use super::control::{Budget, Control};
 use crate::model::{Problem, TaskId, Time};
 use crate::rng::SplitMix64;
 use crate::schedule::{Assignment, Schedule};
 use crate::solver::SolveError;
-use crate::solver::list::{Decoder, Policy};
+use crate::solver::list::{Decoder, Policy, sampled_list};
 
 /// Schedules generated per child: decode, backward pass, forward pass.
 pub(super) const PER_CHILD: u64 = 3;
 /// Generations without a better island best before the population is rebuilt.
 const STALL: u32 = 40;
 /// Probability of each adjacent swap.
-const SWAP: f64 = 0.05;
+const SWAP: f64 = 0.1;
 
 /// A decoded activity list.
 #[derive(Debug, Clone)]
@@ -41,6 +46,8 @@ pub(super) struct Individual {
 /// One island: its population, decoder, random stream and best schedule.
 pub(super) struct Island<'p> {
     problem: &'p Problem,
+    /// Priority keys for sampled lists (latest finish, upward rank).
+    keys: &'p [Vec<u64>; 2],
     decoder: Decoder<'p>,
     rng: SplitMix64,
     size: usize,
@@ -61,6 +68,7 @@ impl<'p> Island<'p> {
     /// `size` individuals and a budget of schedules.
     pub(super) fn new(
         problem: &'p Problem,
+        keys: &'p [Vec<u64>; 2],
         best: Vec<Assignment>,
         rng: SplitMix64,
         size: usize,
@@ -70,6 +78,7 @@ impl<'p> Island<'p> {
         let best_makespan = decoder.adopt(best.clone())?;
         Ok(Self {
             problem,
+            keys,
             decoder,
             rng,
             size: size.max(2),
@@ -89,9 +98,10 @@ impl<'p> Island<'p> {
         (self.best_makespan, &self.best)
     }
 
-    /// Whether the island's budget cannot pay for another child.
+    /// Whether the island cannot go on: its budget cannot pay for another child, or it has
+    /// fewer than two distinct individuals to breed (tiny problems).
     pub(super) fn exhausted(&self) -> bool {
-        !self.budget.allows(PER_CHILD)
+        !self.budget.allows(PER_CHILD) || self.population.len() < 2
     }
 
     /// The best individual of the population (for migration).
@@ -128,22 +138,26 @@ impl<'p> Island<'p> {
         Ok(Individual { list, makespan, fingerprint })
     }
 
-    /// Fills the population from `seeds` (each a precedence-feasible list), then random
-    /// mutations of them, within the budget.
+    /// Fills the population from `seeds` (precedence-feasible lists), then sampled lists,
+    /// within the budget.
     pub(super) fn populate(&mut self, seeds: Vec<Vec<TaskId>>, control: &Control) -> Result<(), SolveError> {
-        let mut base: Vec<Vec<TaskId>> = seeds;
-        if base.is_empty() {
-            base.push(self.problem.topological_order().to_vec());
-        }
-        let mut k = 0;
-        while self.population.len() < self.size && !self.exhausted() && !control.stopped() {
-            let mut list = base.get(k % base.len()).cloned().unwrap_or_default();
-            if k >= base.len() {
-                self.mutate(&mut list, 0.5);
-            }
-            k += 1;
+        let mut seeds = seeds.into_iter();
+        let mut drawn = 0;
+        while self.population.len() < self.size && self.budget.allows(PER_CHILD) && !control.stopped() {
+            let list = match seeds.next() {
+                Some(list) => list,
+                None => {
+                    drawn += 1;
+                    // Regret-based sampling on the two rules alternately.
+                    let keys = if drawn % 2 == 0 { &self.keys[0] } else { &self.keys[1] };
+                    sampled_list(self.problem, keys, &mut self.rng, 1.0)?
+                }
+            };
             let individual = self.evaluate(list, control)?;
             self.insert(individual);
+            if drawn > 2 * self.size {
+                break; // the sampling keeps drawing duplicates (tiny problems)
+            }
         }
         Ok(())
     }
@@ -163,9 +177,6 @@ impl<'p> Island<'p> {
         let end = self.schedules.saturating_add(epoch);
         let affordable = |island: &Self| island.schedules + PER_CHILD <= end && !island.exhausted();
         while affordable(self) && !control.stopped() && self.best_makespan > bound {
-            if self.population.len() < 2 {
-                return Ok(());
-            }
             let before = self.best_makespan;
             let mut children = Vec::with_capacity(self.size);
             while children.len() < self.size && affordable(self) && !control.stopped() {
@@ -186,27 +197,18 @@ impl<'p> Island<'p> {
             if self.best_makespan == before {
                 self.stall += 1;
                 if self.stall >= STALL {
-                    self.restart();
+                    self.restart(control)?;
                 }
             }
         }
         Ok(())
     }
 
-    /// Keeps the best individual and replaces the others by heavy mutations of it (their
-    /// makespans stay stale until they are evaluated as parents' children: they are given
-    /// the worst possible makespan so that they only breed).
-    fn restart(&mut self) {
+    /// Keeps the best individual and replaces the others by freshly sampled lists.
+    fn restart(&mut self, control: &Control) -> Result<(), SolveError> {
         self.stall = 0;
-        let Some(best) = self.population.first().cloned() else { return };
-        let mut fresh = vec![best.clone()];
-        for _ in 1..self.size {
-            let mut list = best.list.clone();
-            self.mutate(&mut list, 0.3);
-            let fingerprint = fingerprint(&list);
-            fresh.push(Individual { list, makespan: Time::MAX, fingerprint });
-        }
-        self.population = fresh;
+        self.population.truncate(1);
+        self.populate(Vec::new(), control)
     }
 
     /// Index of the better of two random individuals (ties: the smaller index, which has a

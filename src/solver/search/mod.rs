@@ -15,7 +15,7 @@ use self::ga::Island;
 use self::shop::Shop;
 use self::shop::tabu::Tabu;
 use super::heuristic::heuristic_schedule;
-use super::list::{Decoder, Rule, priorities, sampled_list};
+use super::list::{Decoder, Rule, priorities};
 use super::shared::Incumbent;
 use super::{Scheduler, Solution, SolveError, SolveOptions, Status};
 use crate::bounds::lower_bound;
@@ -26,7 +26,7 @@ use crate::schedule::{Assignment, Schedule};
 /// Schedules each island runs between migrations.
 pub const EPOCH: u64 = 3_000;
 /// Individuals per island.
-const POPULATION: usize = 40;
+const POPULATION: usize = 100;
 
 /// `search`: anytime improvement of the greedy plan until the time limit, a schedule budget
 /// or cancellation.
@@ -53,8 +53,9 @@ const POPULATION: usize = 40;
 ///      schedule. Parents are drawn by binary tournament and recombined by Hartmann's
 ///      two-point crossover; mutation swaps neighbours that do not depend on each other;
 ///      parents and children compete for the places, duplicates dropped; a stalled island is
-///      rebuilt around its best. Islands start from the greedy plan's start order and biased
-///      random samples and pass their best list to the next island (a ring) after each epoch.
+///      rebuilt from its best and freshly sampled lists. Islands start from the greedy plan's
+///      start order and lists drawn by regret-based biased random sampling, and pass their
+///      best list to the next island (a ring) after each epoch.
 ///
 ///    Islands run in epochs of 3,000 schedules and synchronise in between, so the result
 ///    does not depend on thread timing.
@@ -179,7 +180,11 @@ impl Search {
         let start = index_by_task(problem, greedy.schedule.assignments())?;
         let k = self.islands.unwrap_or_else(|| rayon::current_num_threads().max(1));
         let budget = self.budget(problem);
-        let control = Control::new(deadline, Arc::clone(incumbent));
+        // Alone, the islands stop at the bound on their own (the others finish their epoch), so
+        // the result does not depend on which island got there first; inside a portfolio a
+        // proof by any member stops them at once.
+        let island_deadline = if self.options.shared.is_some() { deadline } else { deadline.unshared() };
+        let control = Control::new(island_deadline, Arc::clone(incumbent));
         let mut rng = SplitMix64::new(self.options.seed ^ 0x5EA2_C4ED);
         let found = match Shop::detect(problem) {
             Some(shop) => tabu(&shop, &start, &mut rng, k, budget, &control, bound)?,
@@ -226,16 +231,12 @@ fn genetic(
     control: &Control,
     bound: Time,
 ) -> Result<Found, SolveError> {
-    let seeds = seed_lists(problem, start, rng, k)?;
-    let mut islands = Vec::with_capacity(k);
-    for (i, lists) in seeds.into_iter().enumerate() {
-        let island = Island::new(problem, start.to_vec(), rng.split(), POPULATION, Budget::share(budget, i, k))?;
-        islands.push((island, lists));
-    }
-    let mut islands: Vec<Island<'_>> = islands
-        .into_par_iter()
-        .map(|(mut island, lists)| island.populate(lists, control).map(|()| island))
-        .collect::<Result<_, _>>()?;
+    let greedy_list = start_order(problem, start)?;
+    let keys = [priorities(problem, Rule::LatestFinish, 0), priorities(problem, Rule::UpwardRank, 0)];
+    let mut islands = (0..k)
+        .map(|i| Island::new(problem, &keys, start.to_vec(), rng.split(), POPULATION, Budget::share(budget, i, k)))
+        .collect::<Result<Vec<_>, _>>()?;
+    islands.par_iter_mut().try_for_each(|island| island.populate(vec![greedy_list.clone()], control))?;
     loop {
         islands.par_iter_mut().try_for_each(|island| island.evolve(EPOCH, control, bound))?;
         let best = islands.iter().map(|i| i.best().0).min().unwrap_or(Time::MAX);
@@ -305,29 +306,13 @@ fn index_by_task(problem: &Problem, schedule: &[Assignment]) -> Result<Vec<Assig
         .ok_or_else(|| SolveError::Internal("the greedy start left a task unplaced".into()))
 }
 
-/// The starting lists of each island: the greedy plan's start order, then lists drawn by
-/// regret-based biased random sampling on the latest-finish and upward-rank rules.
-fn seed_lists(
-    problem: &Problem,
-    start: &[Assignment],
-    rng: &mut SplitMix64,
-    k: usize,
-) -> Result<Vec<Vec<Vec<TaskId>>>, SolveError> {
+/// The start order of the greedy plan: every island's first individual.
+fn start_order(problem: &Problem, start: &[Assignment]) -> Result<Vec<TaskId>, SolveError> {
     let mut decoder = Decoder::new(problem);
     decoder.adopt(start.to_vec())?;
-    let mut greedy_list = Vec::new();
-    decoder.start_order(&mut greedy_list);
-    let lft = priorities(problem, Rule::LatestFinish, 0);
-    let rank = priorities(problem, Rule::UpwardRank, 0);
-    let mut out = Vec::with_capacity(k);
-    for _ in 0..k {
-        let mut lists = vec![greedy_list.clone()];
-        for keys in [&lft, &rank] {
-            lists.push(sampled_list(problem, keys, rng, 1.0)?);
-        }
-        out.push(lists);
-    }
-    Ok(out)
+    let mut list = Vec::new();
+    decoder.start_order(&mut list);
+    Ok(list)
 }
 
 impl Scheduler for Search {
