@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use dagplan::Generator;
 use dagplan::{Greedy, Policy, Rule, Scheme};
-use dagplan::{Replan, Scheduler};
+use dagplan::{LowerBounds, Replan, Scheduler, SolveOptions};
 
 /// CPU seconds (user + system) of this process so far, from `/proc/self/stat`: on a busy
 /// shared machine the wall time of a single-threaded step includes waiting for a core.
@@ -66,15 +66,25 @@ fn run(tasks: usize) -> Result<(), Box<dyn std::error::Error>> {
             p.task_count(),
             p.fixed_tasks().count(),
         );
-        let one_pass = || Greedy::default().single(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial);
-        for (label, solver, replanning) in [
-            ("greedy portfolio", Greedy::default(), &replanning),
-            ("greedy one pass", one_pass(), &replanning),
-            ("one pass, kept", one_pass(), &kept),
+        let bounds = LowerBounds::compute(p);
+        println!(
+            "  lower bounds: critical path {}, energy {:?} (per dimension, counted from `now` on the nodes each task may use), pinned {}",
+            bounds.critical_path, bounds.energy, bounds.pinned,
+        );
+        let one_pass = |o| Greedy::new(o).single(Rule::UpwardRank, Policy::EarliestFinish, Scheme::Serial);
+        for (label, portfolio, replanning) in [
+            ("greedy portfolio", true, &replanning),
+            ("greedy one pass", false, &replanning),
+            ("one pass, kept", false, &kept),
         ] {
             let solved = Instant::now();
             let cpu = cpu_seconds();
-            let replanned = replanning.solve(&solver)?;
+            let options = SolveOptions::default();
+            let replanned = if portfolio {
+                replanning.solve(options, Greedy::new)?
+            } else {
+                replanning.solve(options, one_pass)?
+            };
             let solve_time = solved.elapsed();
             let solve_cpu = cpu_seconds() - cpu;
             let ok = replanned.solution.schedule.verify(p).is_ok();

@@ -1,11 +1,15 @@
 //! Replanning a live cluster (documented on [`Replan`], the entry point).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Instant;
 
-use crate::model::{FixedSpec, ModelError, NodeId, NodeSpec, Problem, TaskId, TaskSpec, Time, WindowSpec};
+use crate::model::{
+    Derivation, Fixed, FixedSpec, ModelError, NodeId, NodeSpec, Problem, TaskId, TaskRules, TaskSpec, Time, Window,
+    WindowSpec,
+};
 use crate::schedule::{Assignment, Schedule};
-use crate::solver::{Scheduler, Solution, SolveError};
+use crate::solver::{Scheduler, Solution, SolveError, SolveOptions, Status};
 
 /// Something that happened since the previous plan was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,10 +108,14 @@ pub enum ReplanError {
 /// # Warm start and stability
 /// The previous plan, moved onto the new problem (finished tasks out, running ones as they
 /// are, pending ones where and when they were planned), is the **warm start**: when it is
-/// still feasible, [`Replanning::solve`] returns it unless the solver finds a strictly shorter
-/// plan, so replanning never makes the plan worse. With [`Replan::keep_nodes`], pending tasks
-/// stay on their previous node unless planning them freely shortens the plan; either way
-/// [`Replanned::moved`] counts the tasks that changed node.
+/// still feasible, [`Replanning::solve`] hands it to the solver as
+/// [`SolveOptions::warm_start`], so every solver returns it unless it finds a shorter plan
+/// (and the exact solvers search only below it): replanning never makes the plan worse. With
+/// [`Replan::keep_nodes`], the solver is run twice: with every pending task pinned to its
+/// previous node (where it can still run), and freely but preferring each task's previous
+/// node among equally good ones ([`SolveOptions::prefer_nodes`]); the pinned plan is kept
+/// unless the free one is shorter. Either way [`Replanned::moved`] counts the tasks that
+/// changed node.
 ///
 /// Building the problem is O((tasks + dependencies + nodes) · log) plus the validation of the
 /// new problem; solving costs what the solver costs (twice with `keep_nodes`).
@@ -183,32 +191,32 @@ impl Replan {
 
     /// Builds the new problem from the previous one and its plan (see [`Replan`]).
     pub fn problem(&self, previous: &Problem, plan: &Schedule) -> Result<Replanning, ReplanError> {
-        let mut spec = previous.to_spec();
+        self.build(previous, plan, false)
+    }
+
+    /// [`Replan::problem`]; `by_spec` builds through the name-based spec even when the id-based
+    /// derivation applies (the tests compare the two).
+    fn build(&self, previous: &Problem, plan: &Schedule, by_spec: bool) -> Result<Replanning, ReplanError> {
         let now = self.now;
         let node_of = |name: &str| previous.node_id(name).ok_or_else(|| ReplanError::UnknownNode(name.to_owned()));
         let task_of = |name: &str| previous.task_id(name).ok_or_else(|| ReplanError::UnknownTask(name.to_owned()));
 
         // Nodes: removed ones go, windows are added, new ones join.
         let mut removed = vec![false; previous.node_count()];
-        let mut added_nodes = Vec::new();
+        let mut windows = Vec::new();
+        let (mut added_nodes, mut added_tasks) = (Vec::new(), Vec::new());
         for event in &self.events {
             match event {
                 Event::NodeRemoved(name) => *removed.get_mut(node_of(name)?.index()).ok_or_else(foreign)? = true,
-                Event::NodeUnavailable { node, from, to } => {
-                    let n = node_of(node)?;
-                    spec.nodes
-                        .get_mut(n.index())
-                        .ok_or_else(foreign)?
-                        .unavailable
-                        .push(WindowSpec { from: *from, to: *to });
-                }
-                Event::NodeAdded(node) => added_nodes.push(node.clone()),
+                Event::NodeUnavailable { node, from, to } => windows.push((node_of(node)?, *from, *to)),
+                Event::NodeAdded(node) => added_nodes.push(node),
+                Event::TaskAdded(task) => added_tasks.push(task),
                 _ => {}
             }
         }
         let gone = |n: NodeId| removed.get(n.index()).copied().unwrap_or(true);
 
-        let phases = self.phases(previous, plan, &spec, &gone, task_of)?;
+        let phases = self.phases(previous, plan, &windows, &gone, task_of)?;
 
         // Which finished tasks must stay: a delay to a task still to run has not elapsed.
         let stays = |t: TaskId| match phases.get(t.index()) {
@@ -222,56 +230,48 @@ impl Replan {
         let kept = |t: TaskId| keep.get(t.index()).copied().unwrap_or(false);
 
         let mut late = Vec::new();
-        let mut tasks = Vec::new();
-        let mut origin = Vec::new();
-        for (t, mut task) in previous.tasks().zip(std::mem::take(&mut spec.tasks)) {
-            if !kept(t) {
-                continue;
-            }
-            task.after.retain(|d| previous.task_id(d.task()).is_some_and(kept));
+        let mut tasks: Vec<(TaskId, TaskRules)> = Vec::new();
+        for t in previous.tasks().filter(|&t| kept(t)) {
+            let mut rules = TaskRules {
+                release: previous.release(t),
+                deadline: previous.deadline(t),
+                fixed: previous.fixed(t).map(|f| (f, None)),
+                only: None,
+            };
             // A finished task that cannot be kept (its node left) still delays its successors.
             for e in previous.predecessors(t) {
                 if let Some(Phase::Finished { finish, .. }) = phases.get(e.task.index())
                     && !kept(e.task)
                     && e.delay > 0
                 {
-                    task.release = task.release.max(finish.saturating_add(e.delay));
+                    rules.release = rules.release.max(finish.saturating_add(e.delay));
                 }
             }
             match phases.get(t.index()).copied().unwrap_or(Phase::Pending) {
                 Phase::Finished { node: Some(node), start, finish } | Phase::Running { node, start, finish } => {
-                    let name = previous.node_name(node).to_owned();
-                    task.durations.insert(name.clone(), finish - start);
-                    task.fixed = Some(FixedSpec { node: name, start });
-                    task.release = task.release.min(start);
-                    if task.deadline.is_some_and(|d| finish > d) {
-                        task.deadline = None;
-                        late.push(task.name.clone());
+                    rules.fixed = Some((Fixed { node, start }, Some(finish - start)));
+                    rules.release = rules.release.min(start);
+                    if rules.deadline.is_some_and(|d| finish > d) {
+                        rules.deadline = None;
+                        late.push(previous.task_name(t).to_owned());
                     }
                 }
                 Phase::Pending => {
-                    if task.fixed.as_ref().is_some_and(|f| previous.node_id(&f.node).is_none_or(gone)) {
-                        task.fixed = None;
+                    if rules.fixed.is_some_and(|(f, _)| gone(f.node)) {
+                        rules.fixed = None;
                     }
                 }
                 Phase::Finished { node: None, .. } | Phase::Cancelled => continue,
             }
-            origin.push(t);
-            tasks.push(task);
+            tasks.push((t, rules));
         }
-        // Added tasks: a dependency on a task that finished or was cancelled is dropped.
-        for event in &self.events {
-            if let Event::TaskAdded(task) = event {
-                let mut task = task.clone();
-                task.after.retain(|d| previous.task_id(d.task()).is_none_or(kept));
-                tasks.push(task);
-            }
-        }
-        spec.tasks = tasks;
-        strip_removed_nodes(&mut spec, previous, &gone);
-        spec.nodes.extend(added_nodes);
-        spec.now = now;
-        let problem = spec.build()?;
+        let origin: Vec<TaskId> = tasks.iter().map(|&(t, _)| t).collect();
+        let derivation = Derivation { tasks, removed, windows, now };
+        let problem = if by_spec || !added_nodes.is_empty() || !added_tasks.is_empty() {
+            by_names(previous, &derivation, &added_nodes, &added_tasks, &kept)?
+        } else {
+            previous.derive(&derivation)?
+        };
 
         let previous_node: Vec<Option<NodeId>> = problem
             .tasks()
@@ -281,7 +281,7 @@ impl Replan {
                 problem.node_id(previous.node_name(a.node))
             })
             .collect();
-        let warm_start = projected(&problem, previous, plan, &origin);
+        let warm_start = projected(&problem, previous, plan, &origin).map(Arc::new);
         Ok(Replanning { problem, previous_node, warm_start, late, keep_nodes: self.keep_nodes })
     }
 
@@ -290,7 +290,7 @@ impl Replan {
         &self,
         previous: &Problem,
         plan: &Schedule,
-        spec: &crate::ProblemSpec,
+        windows: &[(NodeId, Time, Time)],
         gone: &dyn Fn(NodeId) -> bool,
         task_of: impl Fn(&str) -> Result<TaskId, ReplanError>,
     ) -> Result<Vec<Phase>, ReplanError> {
@@ -361,8 +361,9 @@ impl Replan {
         // A running task whose node left, or goes down while it runs, is lost: it starts again.
         for phase in &mut phases {
             if let Phase::Running { node, start, finish } = *phase {
-                let windows = spec.nodes.get(node.index()).map_or(&[][..], |n| n.unavailable.as_slice());
-                let hit = windows.iter().any(|w| start < w.to && w.from < finish.max(start.saturating_add(1)));
+                let blocks = |from: Time, to: Time| Window { from, to }.blocks(start, finish);
+                let hit = previous.unavailable(node).iter().any(|w| blocks(w.from, w.to))
+                    || windows.iter().any(|&(n, from, to)| n == node && blocks(from, to));
                 if gone(node) || hit {
                     *phase = Phase::Pending;
                 }
@@ -373,7 +374,7 @@ impl Replan {
 }
 
 fn foreign() -> ReplanError {
-    ReplanError::ForeignPlan("node id out of range".into())
+    ReplanError::ForeignPlan("an id out of range".into())
 }
 
 /// Whether the task still has to run or is running.
@@ -381,21 +382,65 @@ fn is_open(phases: &[Phase], t: TaskId) -> bool {
     matches!(phases.get(t.index()), Some(Phase::Running { .. } | Phase::Pending))
 }
 
-/// Removes the removed nodes from the spec: the node entries, eligibility lists and per-node
-/// durations (a task left with an empty eligibility list is a validation error).
-fn strip_removed_nodes(spec: &mut crate::ProblemSpec, previous: &Problem, gone: &dyn Fn(NodeId) -> bool) {
-    let names: HashSet<String> =
-        previous.nodes().filter(|&n| gone(n)).map(|n| previous.node_name(n).to_owned()).collect();
-    if names.is_empty() {
-        return;
+/// The new problem through the name-based spec: the previous problem's spec with the
+/// changes of `derivation` written in, the added nodes and tasks (a dependency of an added
+/// task on a previous task that is not kept is dropped), validated as any spec. What
+/// [`Problem::derive`] does by ids when nothing is added.
+fn by_names(
+    previous: &Problem,
+    derivation: &Derivation,
+    added_nodes: &[&NodeSpec],
+    added_tasks: &[&TaskSpec],
+    kept: &dyn Fn(TaskId) -> bool,
+) -> Result<Problem, ReplanError> {
+    let mut spec = previous.to_spec();
+    for &(n, from, to) in &derivation.windows {
+        spec.nodes.get_mut(n.index()).ok_or_else(foreign)?.unavailable.push(WindowSpec { from, to });
     }
-    spec.nodes.retain(|n| !names.contains(&n.name));
-    for task in &mut spec.tasks {
-        if let Some(nodes) = &mut task.nodes {
-            nodes.retain(|n| !names.contains(n));
+    let mut previous_tasks: Vec<Option<TaskSpec>> = std::mem::take(&mut spec.tasks).into_iter().map(Some).collect();
+    for &(t, rules) in &derivation.tasks {
+        let mut task = previous_tasks.get_mut(t.index()).and_then(Option::take).ok_or_else(foreign)?;
+        task.after.retain(|d| previous.task_id(d.task()).is_some_and(kept));
+        task.release = rules.release;
+        task.deadline = rules.deadline;
+        task.fixed = rules.fixed.map(|(f, duration)| {
+            let node = previous.node_name(f.node).to_owned();
+            if let Some(d) = duration {
+                task.durations.insert(node.clone(), d);
+            }
+            FixedSpec { node, start: f.start }
+        });
+        if let Some(n) = rules.only {
+            let name = previous.node_name(n);
+            task.nodes = Some(vec![name.to_owned()]);
+            task.durations.retain(|node, _| node == name);
         }
-        task.durations.retain(|n, _| !names.contains(n));
+        spec.tasks.push(task);
     }
+    for &task in added_tasks {
+        let mut task = task.clone();
+        task.after.retain(|d| previous.task_id(d.task()).is_none_or(kept));
+        spec.tasks.push(task);
+    }
+    // Removed nodes leave the node list, eligibility lists and per-node durations (a task
+    // left with an empty eligibility list is a validation error).
+    let gone: HashSet<&str> = previous
+        .nodes()
+        .filter(|n| derivation.removed.get(n.index()).copied().unwrap_or(false))
+        .map(|n| previous.node_name(n))
+        .collect();
+    if !gone.is_empty() {
+        spec.nodes.retain(|n| !gone.contains(n.name.as_str()));
+        for task in &mut spec.tasks {
+            if let Some(nodes) = &mut task.nodes {
+                nodes.retain(|n| !gone.contains(n.as_str()));
+            }
+            task.durations.retain(|n, _| !gone.contains(n.as_str()));
+        }
+    }
+    spec.nodes.extend(added_nodes.iter().map(|&n| n.clone()));
+    spec.now = derivation.now;
+    Ok(spec.build()?)
 }
 
 /// The previous plan moved onto the new problem, if every task of the new problem has a
@@ -429,7 +474,7 @@ pub struct Replanning {
     /// The new problem: open tasks, running ones fixed, `now` set.
     pub problem: Problem,
     previous_node: Vec<Option<NodeId>>,
-    warm_start: Option<Schedule>,
+    warm_start: Option<Arc<Schedule>>,
     late: Vec<String>,
     keep_nodes: bool,
 }
@@ -441,15 +486,15 @@ pub struct Replanned {
     pub solution: Solution,
     /// How many tasks of the previous plan run on another node than planned.
     pub moved: usize,
-    /// Whether the previous plan (moved onto the new problem) was kept because the solver
-    /// found nothing shorter.
+    /// Whether the new plan is the previous one (moved onto the new problem): the solver,
+    /// started from it, found nothing shorter.
     pub kept_previous: bool,
 }
 
 impl Replanning {
     /// The previous plan moved onto the new problem, when it is still feasible.
     pub fn warm_start(&self) -> Option<&Schedule> {
-        self.warm_start.as_ref()
+        self.warm_start.as_deref()
     }
 
     /// Running tasks that will finish after their deadline (their deadline was dropped).
@@ -467,66 +512,76 @@ impl Replanning {
         schedule.assignments().iter().filter(|a| self.previous_node(a.task).is_some_and(|n| n != a.node)).count()
     }
 
-    /// Plans the new problem with `solver` (see [`Replan`] for the warm start
-    /// and `keep_nodes`).
-    pub fn solve(&self, solver: &dyn Scheduler) -> Result<Replanned, ReplanError> {
+    /// Plans the new problem with the solver that `solver` builds from `options`, with the warm
+    /// start (when there is one, it replaces a warm start set in `options`; see [`Replan`]
+    /// for the warm start and `keep_nodes`).
+    ///
+    /// ```
+    /// use dagplan::{Greedy, Replan, SolveOptions};
+    /// let problem = dagplan::example::five_tasks()?;
+    /// let plan = dagplan::example::documented_deployment(&problem)?;
+    /// let replanning = Replan::at(35).node_unavailable("n2", 35, 1000).problem(&problem, &plan)?;
+    /// let replanned = replanning.solve(SolveOptions::default(), Greedy::new)?;
+    /// assert_eq!(replanned.solution.schedule.verify(&replanning.problem), Ok(()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn solve<S: Scheduler>(
+        &self,
+        options: SolveOptions,
+        solver: impl Fn(SolveOptions) -> S,
+    ) -> Result<Replanned, ReplanError> {
         let started = Instant::now();
-        let free = solver.schedule(&self.problem);
+        let mut options = match &self.warm_start {
+            Some(warm) => SolveOptions { warm_start: Some(Arc::clone(warm)), ..options },
+            None => options,
+        };
+        if self.keep_nodes {
+            options = options.prefer_nodes(self.previous_node.clone());
+        }
+        let free = solver(options.clone()).schedule(&self.problem);
         let mut best = match free {
+            Ok(solution) if solution.status == Status::Infeasible => {
+                return Ok(Replanned { solution, moved: 0, kept_previous: false });
+            }
             Ok(solution) => Some(solution),
-            Err(SolveError::DeadlinesMissed(_)) if self.warm_start.is_some() || self.keep_nodes => None,
+            Err(SolveError::DeadlinesMissed(_)) if self.keep_nodes => None,
             Err(e) => return Err(e.into()),
         };
-        if best.as_ref().is_some_and(|s| s.status == crate::Status::Infeasible) {
-            let solution = best.take().ok_or_else(|| SolveError::Internal("lost the solution".into()))?;
-            return Ok(Replanned { solution, moved: 0, kept_previous: false });
-        }
-        let bound = best.as_ref().map_or(0, |s| s.lower_bound);
         // Kept nodes: the same solver on the problem with every pending task on its node.
         if self.keep_nodes
             && let Some(pinned) = self.pinned_problem()?
-            && let Ok(kept) = solver.schedule(&pinned)
-            && kept.status != crate::Status::Infeasible
+            && let Ok(kept) = solver(options).schedule(&pinned)
+            && kept.status != Status::Infeasible
             && best.as_ref().is_none_or(|b| b.makespan() >= kept.makespan())
         {
-            best = Some(self.wrap(kept.schedule, bound, started)?);
-        }
-        let mut kept_previous = false;
-        if let Some(warm) = &self.warm_start
-            && best.as_ref().is_none_or(|b| b.makespan() > warm.makespan())
-        {
-            best = Some(self.wrap(warm.clone(), bound, started)?);
-            kept_previous = true;
+            // The pinned problem's bound does not hold for the free one.
+            let bound = best.as_ref().map_or(0, |s| s.lower_bound);
+            best = Some(Solution::new(&self.problem, kept.schedule, bound, started, kept.stats.counters)?);
         }
         let Some(solution) = best else {
             return Err(ReplanError::Solve(SolveError::Internal("replanning produced no plan".into())));
         };
         let moved = self.moved(&solution.schedule);
+        let kept_previous = self.warm_start.as_deref() == Some(&solution.schedule);
         Ok(Replanned { solution, moved, kept_previous })
-    }
-
-    fn wrap(&self, schedule: Schedule, bound: Time, started: Instant) -> Result<Solution, ReplanError> {
-        Ok(Solution::new(&self.problem, schedule, bound, started, vec![("schedules", 1)])?)
     }
 
     /// The problem with every task that is neither fixed nor new restricted to its previous
     /// node (when it can still run there); `None` when nothing would change.
     fn pinned_problem(&self) -> Result<Option<Problem>, ReplanError> {
-        let mut spec = self.problem.to_spec();
-        let mut changed = false;
-        for (t, task) in self.problem.tasks().zip(spec.tasks.iter_mut()) {
-            let Some(node) = self.previous_node(t) else { continue };
-            if self.problem.fixed(t).is_some() || self.problem.duration_on(t, node).is_none() {
-                continue;
-            }
-            task.nodes = Some(vec![self.problem.node_name(node).to_owned()]);
-            task.durations.retain(|n, _| n == self.problem.node_name(node));
-            changed = true;
-        }
-        if !changed {
+        let p = &self.problem;
+        let pin = |t: TaskId| self.previous_node(t).filter(|&n| p.fixed(t).is_none() && p.duration_on(t, n).is_some());
+        if !p.tasks().any(|t| pin(t).is_some()) {
             return Ok(None);
         }
-        Ok(Some(spec.build()?))
+        let rules = |t: TaskId| TaskRules {
+            release: p.release(t),
+            deadline: p.deadline(t),
+            fixed: p.fixed(t).map(|f| (f, None)),
+            only: pin(t),
+        };
+        let tasks = p.tasks().map(|t| (t, rules(t))).collect();
+        Ok(Some(p.derive(&Derivation { tasks, removed: Vec::new(), windows: Vec::new(), now: p.now() })?))
     }
 }
 
@@ -538,6 +593,62 @@ mod tests {
 
     fn names(deps: &[DependencySpec]) -> Vec<&str> {
         deps.iter().map(DependencySpec::task).collect()
+    }
+
+    /// The id-based derivation builds exactly the problem the name-based spec does.
+    #[test]
+    fn derived_problems_equal_the_ones_built_by_names() {
+        let five = five_tasks().unwrap();
+        let plan = documented_deployment(&five).unwrap();
+        let cases = [
+            Replan::at(15),
+            Replan::at(35).running_until("v3", 50).node_unavailable("n2", 45, 80),
+            Replan::at(20).finished("v2", 20).task_cancelled("v5").node_removed("n1"),
+            Replan::at(40).node_removed("n2").node_unavailable("n1", 100, 120),
+        ];
+        for replan in &cases {
+            let by_ids = replan.build(&five, &plan, false).unwrap();
+            let by_names = replan.build(&five, &plan, true).unwrap();
+            assert_eq!(by_ids.problem, by_names.problem, "{replan:?}");
+            assert_eq!(by_ids.warm_start, by_names.warm_start);
+        }
+        // Generated workflows with eligibility lists, per-node durations, delays and time rules.
+        for seed in 0..20 {
+            let generator = crate::Generator {
+                tasks: 30,
+                nodes: 4,
+                eligibility: 0.3,
+                heterogeneity: 0.3,
+                max_delay: 3,
+                seed,
+                ..crate::Generator::default()
+            };
+            let mut spec = generator.generate().unwrap().to_spec();
+            spec.tasks[3].deadline = Some(10_000);
+            spec.tasks[4].release = 2;
+            spec.nodes[1].unavailable.push(WindowSpec { from: 500, to: 510 });
+            let problem = spec.build().unwrap();
+            let plan = crate::Greedy::default().schedule(&problem).unwrap().schedule;
+            let now = plan.makespan() / 3;
+            let busy = plan.assignments().iter().find(|a| a.start < now && a.finish > now).map(|a| a.node);
+            for node in problem.nodes() {
+                let name = problem.node_name(node);
+                for replan in [
+                    Replan::at(now).node_removed(name),
+                    Replan::at(now).node_unavailable(name, now, now + 7),
+                    Replan::at(now).node_unavailable(name, now + 3, now + 30).keep_nodes(Some(node) == busy),
+                ] {
+                    match (replan.build(&problem, &plan, false), replan.build(&problem, &plan, true)) {
+                        (Ok(by_ids), Ok(by_names)) => {
+                            assert_eq!(by_ids.problem, by_names.problem, "seed {seed}, {replan:?}");
+                            assert_eq!(by_ids.warm_start, by_names.warm_start);
+                        }
+                        (Err(a), Err(b)) => assert_eq!(a, b),
+                        (a, b) => panic!("seed {seed}, {replan:?}: {:?} vs {:?}", a.err(), b.err()),
+                    }
+                }
+            }
+        }
     }
 
     #[test]

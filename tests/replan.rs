@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
 use dagplan::example::{documented_deployment, five_tasks};
-use dagplan::{CriticalPath, Greedy, NodeSpec, Replan, Scheduler, Status, TaskSpec};
+use dagplan::{CriticalPath, Greedy, NodeSpec, Replan, Scheduler, SolveOptions, Status, TaskSpec, solver_by_name};
 
 /// The five-task example planned by the library; at 35, v3 is still running and will take 10
 /// ticks longer than planned, and the node that would run v4 is in maintenance from 45 to 80.
@@ -26,17 +26,11 @@ fn user_story_v3_runs_late_and_v4_node_goes_down() {
         .unwrap();
     let p = &replanning.problem;
     assert_eq!(p.now(), 35);
-    let (greedy, critical_path, dp) = (Greedy::default(), CriticalPath::default(), dagplan::Dp::default());
-    #[cfg(feature = "ilp")]
-    let ilp = Some(dagplan::Ilp::default());
-    #[cfg(not(feature = "ilp"))]
-    let ilp: Option<Greedy> = None;
-    let exact = ilp.as_ref().map(|s| s as &dyn Scheduler);
-    let solvers = [&greedy as &dyn Scheduler, &critical_path, &dp].into_iter().chain(exact);
-    for solver in solvers {
-        let replanned = replanning.solve(solver).unwrap();
+    let solvers = ["greedy", "critical-path", "topological", "dp", "ilp", "cp", "search", "auto"];
+    for solver in solvers.into_iter().filter(|name| dagplan::solver_names().contains(name)) {
+        let replanned = replanning.solve(SolveOptions::default(), |o| solver_by_name(solver, &o).unwrap()).unwrap();
         let schedule = &replanned.solution.schedule;
-        assert_eq!(schedule.verify(p), Ok(()), "{}", solver.name());
+        assert_eq!(schedule.verify(p), Ok(()), "{solver}");
         let new_v3 = schedule.assignment(p.task_id("v3").unwrap()).unwrap();
         assert_eq!(
             (new_v3.node, new_v3.start, new_v3.finish),
@@ -44,15 +38,11 @@ fn user_story_v3_runs_late_and_v4_node_goes_down() {
         );
         let down = p.node_id(&v4_node).unwrap();
         for a in schedule.assignments() {
-            assert!(
-                a.node != down || a.finish <= 45 || a.start >= 80,
-                "{} runs in the maintenance: {a:?}",
-                solver.name()
-            );
+            assert!(a.node != down || a.finish <= 45 || a.start >= 80, "{solver} runs in the maintenance: {a:?}");
         }
         // v4 waits for v3 (until 50), runs 20, then v5 runs 10.
-        assert_eq!(replanned.solution.makespan(), 80, "{}", solver.name());
-        assert_eq!(replanned.solution.status, Status::Optimal, "{}", solver.name());
+        assert_eq!(replanned.solution.makespan(), 80, "{solver}");
+        assert_eq!(replanned.solution.status, Status::Optimal, "{solver}");
     }
 }
 
@@ -63,7 +53,7 @@ fn replanning_with_nothing_changed_is_no_worse() {
     for now in [0, 5, 10, 25, 40, 55, 65, 70] {
         let replanning = Replan::at(now).problem(&problem, &plan).unwrap();
         assert!(replanning.warm_start().is_some(), "at {now}");
-        let replanned = replanning.solve(&CriticalPath::default()).unwrap();
+        let replanned = replanning.solve(SolveOptions::default(), CriticalPath::new).unwrap();
         assert_eq!(replanned.solution.schedule.verify(&replanning.problem), Ok(()));
         assert!(replanned.solution.makespan() <= 70, "at {now}: {}", replanned.solution.makespan());
     }
@@ -92,7 +82,7 @@ fn finished_running_added_cancelled_and_removed() {
     assert_eq!(after, ["v3"]);
     let w = p.task_id("w").unwrap();
     assert_eq!(p.predecessors(w).len(), 1);
-    let replanned = replanning.solve(&Greedy::default()).unwrap();
+    let replanned = replanning.solve(SolveOptions::default(), Greedy::new).unwrap();
     assert_eq!(replanned.solution.schedule.verify(p), Ok(()));
     assert_eq!(replanned.solution.makespan(), 65); // v3 until 40, v4 40..60, w 60..65
 }
@@ -103,13 +93,13 @@ fn keep_nodes_moves_only_when_it_pays() {
     let plan = documented_deployment(&problem).unwrap();
     // n2 (v4's node) goes down for a long time: v4 must move to make the plan shorter.
     let replanning = Replan::at(35).node_unavailable("n2", 35, 1000).keep_nodes(true).problem(&problem, &plan).unwrap();
-    let replanned = replanning.solve(&Greedy::default()).unwrap();
+    let replanned = replanning.solve(SolveOptions::default(), Greedy::new).unwrap();
     assert_eq!(replanned.solution.schedule.verify(&replanning.problem), Ok(()));
     assert_eq!(replanned.solution.makespan(), 70);
     assert!(replanned.moved >= 1);
     // Nothing happened: nothing moves.
     let replanning = Replan::at(35).keep_nodes(true).problem(&problem, &plan).unwrap();
-    let replanned = replanning.solve(&Greedy::default()).unwrap();
+    let replanned = replanning.solve(SolveOptions::default(), Greedy::new).unwrap();
     assert_eq!(replanned.moved, 0);
     assert_eq!(replanned.solution.makespan(), 70);
 }

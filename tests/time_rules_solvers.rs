@@ -228,6 +228,10 @@ proptest! {
             Some(m) => {
                 prop_assert_eq!(dp.status, Status::Optimal, "seed {}", seed);
                 prop_assert_eq!(dp.makespan(), m, "seed {}", seed);
+                prop_assert!(dagplan::lower_bound(&problem) <= m, "seed {}", seed);
+                // The optimum as warm start: kept and proven.
+                let warm = Dp::new(SolveOptions::default().warm_start(dp.schedule.clone())).schedule(&problem).unwrap();
+                prop_assert_eq!((warm.makespan(), warm.status), (m, Status::Optimal), "warm, seed {}", seed);
             }
         }
         #[cfg(feature = "ilp")]
@@ -279,6 +283,21 @@ proptest! {
                 Err(SolveError::DeadlinesMissed(missed)) => prop_assert!(!missed.is_empty()),
                 Err(e) => prop_assert!(false, "{} failed: {e}, seed {}", solver.name(), seed),
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The lower bounds (energy around downtime, fixed tasks and eligibility; pinned; critical
+    /// path) never exceed the optimum, on up to three nodes.
+    #[test]
+    fn the_lower_bounds_never_exceed_the_optimum(seed in 0u64..1_000_000, tasks in 1usize..=5, nodes in 1usize..=3) {
+        let Some(problem) = live(seed, tasks, nodes) else { return Ok(()) };
+        if let Some(m) = oracle(&problem) {
+            let bounds = dagplan::LowerBounds::compute(&problem);
+            prop_assert!(bounds.best() <= m, "seed {}: {:?} above the optimum {}", seed, bounds, m);
         }
     }
 }

@@ -48,7 +48,7 @@ impl TryFrom<ProblemSpec> for Problem {
 
         let timing = super::check_timing::read_timing(&spec, &node_names)?;
         let labels = spec.nodes.iter().map(|n| n.labels.clone()).collect();
-        let mut problem = Problem {
+        let problem = Problem {
             resources,
             scales,
             node_names,
@@ -65,16 +65,22 @@ impl TryFrom<ProblemSpec> for Problem {
             horizon: 0,
             timing,
         };
-        super::check_timing::check_fixed_tasks(&problem)?;
-        let ranges = duration_ranges(&problem)?;
-        problem.min_duration = ranges.iter().map(|&(shortest, _)| shortest).collect();
-        super::check_timing::check_timing(&problem)?;
-        problem.horizon = horizon(&problem, &ranges)?;
-        Ok(problem)
+        finish_validation(problem)
     }
 }
 
-fn name_error(kind: &'static str, refused: Refused) -> ModelError {
+/// The checks that need the problem itself: fixed tasks, a node for every task (and the
+/// shortest durations), the time rules, and the horizon (set here).
+pub(super) fn finish_validation(mut problem: Problem) -> Result<Problem, ModelError> {
+    super::check_timing::check_fixed_tasks(&problem)?;
+    let ranges = duration_ranges(&problem)?;
+    problem.min_duration = ranges.iter().map(|&(shortest, _)| shortest).collect();
+    super::check_timing::check_timing(&problem)?;
+    problem.horizon = horizon(&problem, &ranges)?;
+    Ok(problem)
+}
+
+pub(super) fn name_error(kind: &'static str, refused: Refused) -> ModelError {
     match refused {
         Refused::Duplicate(name) => ModelError::DuplicateName { kind, name },
         Refused::Full => ModelError::Overflow { what: format!("more than {} {kind}s", u32::MAX) },
@@ -228,7 +234,7 @@ fn task_placement(
 }
 
 /// Compressed adjacency lists of `n` tasks (every owner is one of them) by a counting sort.
-fn adjacency(n: usize, edges: impl Iterator<Item = (TaskId, Edge)> + Clone) -> Adjacency {
+pub(super) fn adjacency(n: usize, edges: impl Iterator<Item = (TaskId, Edge)> + Clone) -> Adjacency {
     let mut start = vec![0usize; n + 1];
     for (owner, _) in edges.clone() {
         *entry_mut(&mut start, owner.index() + 1) += 1;
@@ -249,7 +255,7 @@ fn adjacency(n: usize, edges: impl Iterator<Item = (TaskId, Edge)> + Clone) -> A
 }
 
 /// Kahn's algorithm taking ready tasks in id order; on a cycle, returns one cycle in order.
-fn kahn_order(n: usize, preds: &Adjacency, succs: &Adjacency) -> Result<Vec<TaskId>, Vec<TaskId>> {
+pub(super) fn kahn_order(n: usize, preds: &Adjacency, succs: &Adjacency) -> Result<Vec<TaskId>, Vec<TaskId>> {
     let mut indegree: Vec<usize> = (0..n).map(|i| preds.of(TaskId(i as u32)).len()).collect();
     let mut ready: BinaryHeap<Reverse<TaskId>> =
         (0..n as u32).map(TaskId).filter(|t| preds.of(*t).is_empty()).map(Reverse).collect();

@@ -60,7 +60,7 @@ pub(super) fn read_timing(spec: &ProblemSpec, nodes: &Names) -> Result<Timing, M
 }
 
 /// Sorts windows and merges the overlapping or touching ones.
-fn merge(mut windows: Vec<Window>) -> Box<[Window]> {
+pub(super) fn merge(mut windows: Vec<Window>) -> Box<[Window]> {
     windows.sort_unstable();
     let mut merged: Vec<Window> = Vec::with_capacity(windows.len());
     for w in windows {

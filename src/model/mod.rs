@@ -4,6 +4,7 @@
 mod amounts;
 mod build;
 mod check_timing;
+mod derive;
 mod error;
 mod names;
 mod select;
@@ -20,6 +21,7 @@ use petgraph::graph::NodeIndex;
 
 use crate::quantity::{Scale, format_quantity};
 
+pub(crate) use derive::{Derivation, TaskRules};
 pub use error::{FixedLoad, ModelError, NodeGap, NodeMismatch, Shortfall};
 pub use select::{Taint, TaintEffect, Toleration, TolerationOperator};
 pub use spec::{Amount, DelayedDependency, DependencySpec, FixedSpec, NodeSpec, ProblemSpec, TaskSpec, WindowSpec};

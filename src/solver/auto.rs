@@ -89,8 +89,10 @@ pub enum Split {
 /// # Options and counters
 ///
 /// Honours every option of [`SolveOptions`]: `time_limit` (the whole run), `threads` (the
-/// lanes), `seed` (lane `i` runs with `seed + i`), `cancel`, and `on_progress` (every
-/// member's improvements, in order). [`Auto::split`] chooses how the threads are shared.
+/// lanes), `seed` (lane `i` runs with `seed + i`), `cancel`, `on_progress` (every
+/// member's improvements, in order) and `warm_start` (when it verifies, the incumbent every
+/// member starts from: greedy returns it when its own plan is longer, the exact members search
+/// below its makespan). [`Auto::split`] chooses how the threads are shared.
 /// Counters: `members` (runs started), `threads`, `improved_schedules` and `improved_bounds`
 /// (progress events); each member's own counters are in [`Stats::members`].
 ///
@@ -195,7 +197,7 @@ impl Scheduler for Auto {
         let started = Instant::now();
         let incumbent = match &self.options.shared {
             Some(shared) => Arc::clone(shared),
-            None => Arc::new(Incumbent::new(self.options.progress.clone(), true)),
+            None => Arc::new(self.options.incumbent(problem, true)),
         };
         let deadline = self.options.deadline();
         let threads = match self.options.threads {
@@ -207,6 +209,7 @@ impl Scheduler for Auto {
         let greedy_options = self.member_options(&incumbent, self.options.time_limit, self.options.seed, threads);
         members.push(run_member(problem, "greedy", &greedy_options, started, |o| Ok(Box::new(Greedy::new(o)))));
         check(members.last())?;
+        incumbent.heuristic_ran();
 
         if !incumbent.done() && !deadline.reached() {
             let plan = lanes(self.split, threads, &exact_members());
@@ -289,6 +292,9 @@ impl Auto {
             threads,
             cancel: self.options.cancel.clone(),
             progress: None,
+            // The incumbent holds the warm start already.
+            warm_start: None,
+            prefer_nodes: self.options.prefer_nodes.clone(),
             shared: Some(Arc::clone(incumbent)),
         }
     }

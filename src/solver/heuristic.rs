@@ -9,15 +9,22 @@
 
 use std::time::Instant;
 
+use super::shared::at_least_as_good;
 use super::{Greedy, Scheduler, Solution, SolveError, SolveOptions};
 use crate::model::Problem;
 use crate::schedule::Schedule;
 
 /// The greedy portfolio's schedule under `options` (seed, threads, time limit, cancellation),
-/// the exact solvers' starting upper bound; inside a portfolio, its best schedule so far.
+/// or the warm start when shorter: the exact solvers' starting upper bound; inside a portfolio
+/// that ran greedy, its best schedule so far.
 pub(crate) fn heuristic_schedule(problem: &Problem, options: &SolveOptions) -> Result<Solution, SolveError> {
-    if let Some((best, _)) = options.shared.as_ref().and_then(|shared| shared.best()) {
-        return Solution::new(problem, Schedule::clone(&best), 0, Instant::now(), vec![("schedules", 0)]);
+    let started = Instant::now();
+    let Some(shared) = options.shared.as_ref() else { return Greedy::new(options.clone()).schedule(problem) };
+    if shared.has_heuristic()
+        && let Some((best, _)) = shared.best()
+    {
+        return Solution::new(problem, Schedule::clone(&best), 0, started, vec![("schedules", 0)]);
     }
-    Greedy::new(options.clone()).schedule(problem)
+    let greedy = Greedy::new(options.clone()).schedule(problem);
+    at_least_as_good(problem, shared, greedy, started)
 }

@@ -40,7 +40,7 @@ pub use search::Search;
 pub use topological::Topological;
 
 use crate::bounds::{deadline_conflict, lower_bound};
-use crate::model::{Problem, Time};
+use crate::model::{NodeId, Problem, Time};
 use crate::schedule::Schedule;
 use shared::Incumbent;
 
@@ -51,6 +51,16 @@ pub trait Scheduler {
 
     /// Plans the problem. Returns a feasible schedule with a proven lower bound.
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError>;
+}
+
+impl<S: Scheduler + ?Sized> Scheduler for Box<S> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+
+    fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
+        (**self).schedule(problem)
+    }
 }
 
 /// Whether a solution is proven optimal, or proven not to exist. Displayed, and written in
@@ -300,6 +310,11 @@ pub struct SolveOptions {
     pub cancel: Option<Arc<AtomicBool>>,
     /// Called with every improved schedule and every improved lower bound (see [`Progress`]).
     pub progress: Option<ProgressFn>,
+    /// A schedule to start from (see [`SolveOptions::warm_start`]).
+    pub warm_start: Option<Arc<Schedule>>,
+    /// Per task, a node to prefer among equally good ones (see
+    /// [`SolveOptions::prefer_nodes`]).
+    pub prefer_nodes: Option<Arc<[Option<NodeId>]>>,
     /// The incumbent shared with the other members of a portfolio (set by the portfolio).
     pub(crate) shared: Option<Arc<Incumbent>>,
 }
@@ -312,6 +327,8 @@ impl fmt::Debug for SolveOptions {
             .field("threads", &self.threads)
             .field("cancel", &self.cancel)
             .field("progress", &self.progress.as_ref().map(|_| "<fn>"))
+            .field("warm_start", &self.warm_start.as_ref().map(|s| s.makespan()))
+            .field("prefer_nodes", &self.prefer_nodes.as_ref().map(|p| p.len()))
             .finish_non_exhaustive()
     }
 }
@@ -348,6 +365,58 @@ impl SolveOptions {
         self
     }
 
+    /// Starts the solve from `schedule`, a schedule of the problem to be solved (for example
+    /// the previous plan when replanning, see [`Replanning`](crate::Replanning)).
+    ///
+    /// At the start of each solve it is checked with [`Schedule::verify`]: a schedule that
+    /// breaks a rule of the problem, misses a task or belongs to another problem is **ignored**
+    /// (the solve runs as without it; call [`Schedule::verify`] yourself to learn why). One
+    /// that verifies is the first schedule of the solve, reported through
+    /// [`SolveOptions::on_progress`] as found by `"warm_start"`, and every solver returns a
+    /// schedule no longer than it:
+    /// * the heuristics (`greedy`, `critical-path`, `topological`) return it when their own plan
+    ///   is longer or misses a deadline;
+    /// * `dp`, `ilp` and `cp` take its makespan as their initial upper bound (the better of it
+    ///   and the greedy plan), so they only search for shorter schedules, and prove it optimal
+    ///   when none exists;
+    /// * `search` improves the better of it and the greedy plan;
+    /// * `auto` shares it with every member from the start ([`Stats::found_by`] is
+    ///   `"warm_start"` when nothing shorter was found).
+    ///
+    /// A solver that proves the problem infeasible although the warm start verifies reports
+    /// [`SolveError::Internal`].
+    ///
+    /// ```
+    /// use dagplan::{Dp, Scheduler, SolveOptions, Status};
+    /// let problem = dagplan::example::five_tasks()?;
+    /// let plan = dagplan::example::documented_deployment(&problem)?;
+    /// let solution = Dp::new(SolveOptions::default().warm_start(plan)).schedule(&problem)?;
+    /// assert_eq!((solution.makespan(), solution.status), (70, Status::Optimal));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn warm_start(mut self, schedule: Schedule) -> Self {
+        self.warm_start = Some(Arc::new(schedule));
+        self
+    }
+
+    /// Per task (indexed by task id), a node to prefer among equally good ones: the list
+    /// schedulers (`greedy`, `critical-path`, `topological`, and the greedy start of the other
+    /// solvers) place a task on its preferred node when no other node lets it finish earlier
+    /// (or, for the allocation policies, start earlier with a better score), so a replanning
+    /// with [`Replan::keep_nodes`](crate::Replan::keep_nodes) moves few tasks. A missing
+    /// entry, `None`, or a node the task cannot use means no preference. Only ties are broken
+    /// differently (later choices follow, so a heuristic's plan may end earlier or later);
+    /// the exact solvers ignore it.
+    pub fn prefer_nodes(mut self, nodes: Vec<Option<NodeId>>) -> Self {
+        self.prefer_nodes = Some(nodes.into());
+        self
+    }
+
+    /// The preferred nodes, or none.
+    pub(crate) fn preferred(&self) -> &[Option<NodeId>] {
+        self.prefer_nodes.as_deref().unwrap_or(&[])
+    }
+
     /// A deadline clock started now (it also counts as reached once a shared incumbent is
     /// proven optimal).
     pub(crate) fn deadline(&self) -> Deadline {
@@ -358,16 +427,47 @@ impl SolveOptions {
         }
     }
 
-    /// The incumbent a solve reports to — the portfolio's when shared, else a new one for
-    /// this solve (clock started now) that reports to [`SolveOptions::progress`] — and these
-    /// options sharing it, for the solvers run inside this one (their reports then reach the
-    /// same listener in order). Call it once per solve, at its start.
-    pub(crate) fn reporting(&self) -> (Self, Arc<Incumbent>) {
+    /// The incumbent a solve of `problem` reports to — the portfolio's when shared, else a
+    /// new one for this solve ([`SolveOptions::incumbent`]) — and these options sharing it, for
+    /// the solvers run inside this one (their reports then reach the same listener in order).
+    /// Call it once per solve, at its start, and pass the answer through
+    /// [`SolveOptions::conclude`].
+    pub(crate) fn reporting(&self, problem: &Problem) -> (Self, Arc<Incumbent>) {
         let incumbent = match &self.shared {
             Some(shared) => Arc::clone(shared),
-            None => Arc::new(Incumbent::new(self.progress.clone(), false)),
+            None => Arc::new(self.incumbent(problem, false)),
         };
         (Self { shared: Some(Arc::clone(&incumbent)), ..self.clone() }, incumbent)
+    }
+
+    /// A new incumbent for a solve of `problem` (clock started now) that reports to
+    /// [`SolveOptions::progress`] and holds the warm start when it verifies; it stores its
+    /// best schedule when `keep` or when there is a warm start (the answer may then be it).
+    pub(crate) fn incumbent(&self, problem: &Problem, keep: bool) -> Incumbent {
+        let incumbent = Incumbent::new(self.progress.clone(), keep || self.warm_start.is_some());
+        if let Some(warm) = self.warm_start.as_deref()
+            && warm.verify(problem).is_ok()
+        {
+            incumbent.offer_schedule(shared::WARM_START, warm.makespan(), || warm.clone());
+        }
+        incumbent
+    }
+
+    /// The answer of a solve that began with [`SolveOptions::reporting`] on these options:
+    /// outside a portfolio, the warm start instead when it is shorter (see
+    /// [`shared::at_least_as_good`]); inside one, `answer` as it is (the portfolio keeps the
+    /// best).
+    pub(crate) fn conclude(
+        &self,
+        problem: &Problem,
+        incumbent: &Incumbent,
+        answer: Result<Solution, SolveError>,
+        started: Instant,
+    ) -> Result<Solution, SolveError> {
+        match self.shared {
+            Some(_) => answer,
+            None => shared::at_least_as_good(problem, incumbent, answer, started),
+        }
     }
 
     /// These options without the progress function and the shared incumbent: for a solver

@@ -22,12 +22,16 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::progress::{Improvement, Progress, ProgressFn};
-use super::{Solution, Status};
-use crate::model::Time;
+use super::{Solution, SolveError, Status};
+use crate::model::{Problem, Time};
 use crate::schedule::Schedule;
 
 /// No schedule yet.
 const NONE: Time = Time::MAX;
+
+/// The name under which the warm start ([`SolveOptions::warm_start`](super::SolveOptions::warm_start))
+/// is offered and reported.
+pub(crate) const WARM_START: &str = "warm_start";
 
 /// The best schedule and bound of one solve (see the [module docs](self)).
 pub(crate) struct Incumbent {
@@ -42,6 +46,8 @@ pub(crate) struct Incumbent {
     lower: AtomicU64,
     /// Set by [`Incumbent::close`]: every deadline sharing the incumbent is reached.
     closed: AtomicBool,
+    /// Set by [`Incumbent::heuristic_ran`]: the greedy portfolio already offered its plan.
+    heuristic: AtomicBool,
     state: Mutex<State>,
 }
 
@@ -66,6 +72,7 @@ impl Incumbent {
             upper: AtomicU64::new(NONE),
             lower: AtomicU64::new(0),
             closed: AtomicBool::new(false),
+            heuristic: AtomicBool::new(false),
             state: Mutex::new(State::default()),
         }
     }
@@ -93,6 +100,18 @@ impl Incumbent {
     /// Asks every solver sharing the incumbent to stop and return.
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::Release);
+    }
+
+    /// Records that the greedy portfolio ran on this problem and offered its plan: the exact
+    /// solvers sharing the incumbent start from its best schedule instead of running greedy
+    /// again (see [`super::heuristic`]).
+    pub(crate) fn heuristic_ran(&self) {
+        self.heuristic.store(true, Ordering::Release);
+    }
+
+    /// Whether [`Incumbent::heuristic_ran`] was called.
+    pub(crate) fn has_heuristic(&self) -> bool {
+        self.heuristic.load(Ordering::Acquire)
     }
 
     /// The best schedule stored (only when created with `keep`) and the solver that found it.
@@ -197,6 +216,32 @@ impl Incumbent {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// `answer`, or the incumbent's best schedule (stored only when it keeps schedules, e.g. a
+/// warm start) when it is shorter or `answer` found no schedule that meets the deadlines;
+/// the bound is the better of the answer's and the incumbent's. A proof of infeasibility
+/// while the incumbent holds a verified schedule is a bug ([`SolveError::Internal`]).
+pub(crate) fn at_least_as_good(
+    problem: &Problem,
+    incumbent: &Incumbent,
+    answer: Result<Solution, SolveError>,
+    started: Instant,
+) -> Result<Solution, SolveError> {
+    let Some((best, by)) = incumbent.best() else { return answer };
+    let (bound, counters) = match answer {
+        Ok(solution) if solution.status == Status::Infeasible => {
+            return Err(SolveError::Internal(format!(
+                "proved no schedule meets the deadlines, but the schedule of `{by}` (makespan {}) does",
+                best.makespan()
+            )));
+        }
+        Ok(solution) if solution.makespan() <= best.makespan() => return Ok(solution),
+        Ok(solution) => (solution.lower_bound, solution.stats.counters),
+        Err(SolveError::DeadlinesMissed(_)) => (0, Vec::new()),
+        Err(e) => return Err(e),
+    };
+    Solution::new(problem, Schedule::clone(&best), bound.max(incumbent.lower()), started, counters)
 }
 
 impl fmt::Debug for Incumbent {

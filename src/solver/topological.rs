@@ -48,7 +48,11 @@ impl Scheduler for Topological {
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
-        let schedule = serial_schedule(problem, &vec![0; problem.task_count()])?;
-        Solution::new(problem, schedule, 0, started, vec![("schedules", 1)])
+        let (_, incumbent) = self.options.reporting(problem);
+        let answer = serial_schedule(problem, &vec![0; problem.task_count()], self.options.preferred())
+            .and_then(|schedule| Solution::new(problem, schedule, 0, started, vec![("schedules", 1)]));
+        let solution = self.options.conclude(problem, &incumbent, answer, started)?;
+        incumbent.offer_solution(self.name(), &solution);
+        Ok(solution)
     }
 }

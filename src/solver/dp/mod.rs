@@ -138,8 +138,9 @@ impl Scheduler for Dp {
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
-        let (options, incumbent) = self.options.reporting();
-        let solution = self.solve(problem, &options, &incumbent, started)?;
+        let (options, incumbent) = self.options.reporting(problem);
+        let answer = self.solve(problem, &options, &incumbent, started);
+        let solution = self.options.conclude(problem, &incumbent, answer, started)?;
         incumbent.offer_solution(self.name(), &solution);
         Ok(solution)
     }

@@ -208,6 +208,7 @@ impl Greedy {
         incumbent: &Incumbent,
     ) -> Result<(Vec<Assignment>, u64), SolveError> {
         let seed = self.options.seed;
+        let prefer = self.options.preferred();
         let members = self.members(problem);
         // Justification runs backward passes, which do not know the time rules.
         let justify = matches!(self.mode, Mode::Portfolio { justify: true, .. })
@@ -221,10 +222,10 @@ impl Greedy {
                 return Ok(None);
             }
             let plan = match members.get(job) {
-                Some(c) if !justify => c.assignments(problem, seed)?,
+                Some(c) if !justify => c.assignments(problem, seed, prefer)?,
                 Some(c) => {
                     let decoder = decoder.get_or_insert_with(|| Decoder::new(problem));
-                    decoder.adopt(c.assignments(problem, seed)?)?;
+                    decoder.adopt(c.assignments(problem, seed, prefer)?)?;
                     decoder.justify()?;
                     decoder.take_schedule()
                 }
@@ -272,18 +273,21 @@ impl Scheduler for Greedy {
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
-        let (options, incumbent) = self.options.reporting();
+        let (options, incumbent) = self.options.reporting(problem);
         let deadline = options.deadline();
         let single = matches!(self.mode, Mode::Single(_));
-        let (plan, generated) = match self.options.threads {
+        let planned = match self.options.threads {
             _ if single => self.solve(problem, &deadline, &incumbent),
             0 => self.solve(problem, &deadline, &incumbent),
             k => match rayon::ThreadPoolBuilder::new().num_threads(k).build() {
                 Ok(pool) => pool.install(|| self.solve(problem, &deadline, &incumbent)),
                 Err(_) => self.solve(problem, &deadline, &incumbent),
             },
-        }?;
-        let solution = Solution::new(problem, Schedule::new(plan), 0, started, vec![("schedules", generated)])?;
+        };
+        let answer = planned.and_then(|(plan, generated)| {
+            Solution::new(problem, Schedule::new(plan), 0, started, vec![("schedules", generated)])
+        });
+        let solution = self.options.conclude(problem, &incumbent, answer, started)?;
         incumbent.offer_solution(self.name(), &solution);
         Ok(solution)
     }

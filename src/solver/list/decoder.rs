@@ -167,7 +167,7 @@ mod tests {
             for _ in 0..5 {
                 let list = random_list(&problem, &mut rng);
                 let makespan = decoder.decode(&list, None, Policy::EarliestFinish).unwrap();
-                let fresh = serial(&problem, &list, Policy::EarliestFinish, false, None).unwrap();
+                let fresh = serial(&problem, &list, Policy::EarliestFinish, false, None, &[]).unwrap();
                 assert_eq!(decoder.schedule, fresh, "seed {seed}");
                 Schedule::new(fresh).verify(&problem).unwrap();
                 let justified = decoder.justify().unwrap();

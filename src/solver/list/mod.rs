@@ -68,7 +68,7 @@ pub(crate) use priority::{priorities, upward_rank};
 pub(crate) use sampling::sampled_list;
 pub(crate) use state::{priority_list, serial};
 
-use crate::model::{Problem, TaskId};
+use crate::model::{NodeId, Problem, TaskId};
 use crate::schedule::{Assignment, Schedule};
 use crate::solver::SolveError;
 
@@ -133,12 +133,18 @@ impl Combination {
     /// One pass: the schedule of this combination (`seed` drives [`Rule::Random`]).
     /// [`SolveError::Internal`] only on a bug.
     pub fn run(self, problem: &Problem, seed: u64) -> Result<Schedule, SolveError> {
-        Ok(Schedule::new(self.assignments(problem, seed)?))
+        Ok(Schedule::new(self.assignments(problem, seed, &[])?))
     }
 
-    /// One pass, as assignments indexed by task id.
-    pub(crate) fn assignments(self, problem: &Problem, seed: u64) -> Result<Vec<Assignment>, SolveError> {
-        by_keys(problem, &priority::priorities(problem, self.rule, seed), self.policy, self.scheme)
+    /// One pass, as assignments indexed by task id, preferring `prefer[task]` among equally
+    /// good nodes (empty: no preference).
+    pub(crate) fn assignments(
+        self,
+        problem: &Problem,
+        seed: u64,
+        prefer: &[Option<NodeId>],
+    ) -> Result<Vec<Assignment>, SolveError> {
+        by_keys(problem, &priority::priorities(problem, self.rule, seed), self.policy, self.scheme, prefer)
     }
 }
 
@@ -155,10 +161,11 @@ pub(crate) fn by_keys(
     keys: &[u64],
     policy: Policy,
     scheme: Scheme,
+    prefer: &[Option<NodeId>],
 ) -> Result<Vec<Assignment>, SolveError> {
     let placed = match scheme {
-        Scheme::Serial => serial(problem, &priority_list(problem, keys)?, policy, false, None)?,
-        Scheme::Parallel => parallel::parallel(problem, keys, policy)?,
+        Scheme::Serial => serial(problem, &priority_list(problem, keys)?, policy, false, None, prefer)?,
+        Scheme::Parallel => parallel::parallel(problem, keys, policy, prefer)?,
     };
     if placed.iter().enumerate().any(|(i, a)| a.task != TaskId(i as u32)) {
         return Err(SolveError::Internal("list scheduling left a task unplaced".into()));
@@ -167,9 +174,14 @@ pub(crate) fn by_keys(
 }
 
 /// The serial scheme with earliest-finish placement and priority `keys` (one per task,
-/// larger first, ties to the smaller id): the `topological` and `critical-path` presets.
-pub(crate) fn serial_schedule(problem: &Problem, keys: &[u64]) -> Result<Schedule, SolveError> {
-    Ok(Schedule::new(by_keys(problem, keys, Policy::EarliestFinish, Scheme::Serial)?))
+/// larger first, ties to the smaller id), preferring `prefer[task]` among equally good nodes:
+/// the `topological` and `critical-path` presets.
+pub(crate) fn serial_schedule(
+    problem: &Problem,
+    keys: &[u64],
+    prefer: &[Option<NodeId>],
+) -> Result<Schedule, SolveError> {
+    Ok(Schedule::new(by_keys(problem, keys, Policy::EarliestFinish, Scheme::Serial, prefer)?))
 }
 
 #[cfg(test)]

@@ -24,14 +24,19 @@ use crate::solver::SolveError;
 
 /// The parallel scheme with priority `keys` (larger first, ties to smaller id; one per task)
 /// and `policy`.
-pub(crate) fn parallel(problem: &Problem, keys: &[u64], policy: Policy) -> Result<Vec<Assignment>, SolveError> {
+pub(crate) fn parallel(
+    problem: &Problem,
+    keys: &[u64],
+    policy: Policy,
+    prefer: &[Option<NodeId>],
+) -> Result<Vec<Assignment>, SolveError> {
     let n = problem.task_count();
     if keys.len() != n {
         return Err(SolveError::Internal(format!("{} priority keys for {n} tasks", keys.len())));
     }
     // One key per task (checked above), so the default never applies.
     let key = |t: TaskId| (keys.get(t.index()).copied().unwrap_or_default(), Reverse(t));
-    let mut state = State::new(problem, false);
+    let mut state = State::new(problem, false).preferring(prefer);
     let mut waiting: Vec<u32> = problem.tasks().map(|t| problem.predecessors(t).len() as u32).collect();
     let mut release: Vec<Time> = vec![0; n];
     let mut pending: BinaryHeap<Reverse<(Time, TaskId)>> =

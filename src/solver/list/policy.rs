@@ -5,7 +5,9 @@
 //! policies keep the slots that start earliest and score each by the node's usage after
 //! placement (mean or variance over dimensions of used / capacity, dimensions of capacity 0
 //! left out). O(c·r) per task for c slots and r dimensions. Ties always go to the earlier
-//! finish, then the earlier start, then the smaller node id, so no choice depends on order.
+//! finish, then the earlier start, then the task's preferred node if any
+//! ([`SolveOptions::prefer_nodes`](crate::SolveOptions::prefer_nodes)), then the smaller node
+//! id, so no choice depends on order.
 
 use std::fmt;
 
@@ -99,13 +101,6 @@ pub(crate) struct Slot {
     pub(crate) node: NodeId,
     pub(crate) start: Time,
     pub(crate) finish: Time,
-}
-
-impl Slot {
-    /// The order ties are broken in: earlier finish, earlier start, smaller node id.
-    pub(crate) fn key(&self) -> (Time, Time, NodeId) {
-        (self.finish, self.start, self.node)
-    }
 }
 
 #[cfg(test)]

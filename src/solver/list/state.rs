@@ -71,6 +71,8 @@ pub(crate) struct State<'p> {
     nodes: Vec<(NodeId, Time)>,
     bounds: Vec<(Time, NodeId, Time, Time)>,
     slots: Vec<Slot>,
+    /// Per task, the node preferred among equally good slots (empty: none).
+    prefer: &'p [Option<NodeId>],
 }
 
 impl<'p> State<'p> {
@@ -94,7 +96,24 @@ impl<'p> State<'p> {
             nodes: Vec::new(),
             bounds: Vec::new(),
             slots: Vec::new(),
+            prefer: &[],
         }
+    }
+
+    /// Prefers `prefer[task]` among equally good slots of each task (ties after the finish
+    /// and the start, before the node id; see [`SolveOptions::prefer_nodes`]).
+    ///
+    /// [`SolveOptions::prefer_nodes`]: crate::SolveOptions::prefer_nodes
+    pub(crate) fn preferring(mut self, prefer: &'p [Option<NodeId>]) -> Self {
+        self.prefer = prefer;
+        self
+    }
+
+    /// The order in which slots of `task` are compared when their score ties: earlier finish,
+    /// earlier start, the preferred node, smaller node id.
+    fn rank(&self, task: TaskId, slot: &Slot) -> (Time, Time, bool, NodeId) {
+        let preferred = self.prefer.get(task.index()).copied().flatten() == Some(slot.node);
+        (slot.finish, slot.start, !preferred, slot.node)
     }
 
     /// An empty schedule that will be reset and rebuilt many times: also tabulates every
@@ -285,12 +304,13 @@ impl<'p> State<'p> {
     /// there is none).
     pub(crate) fn choose(&self, task: TaskId, policy: Policy) -> Option<Slot> {
         if policy.by_finish() {
-            return self.slots.iter().min_by_key(|s| s.key()).copied();
+            return self.slots.iter().min_by_key(|s| self.rank(task, s)).copied();
         }
         let earliest = self.slots.iter().map(|s| s.start).min()?;
         let pool = self.slots.iter().filter(|s| s.start == earliest);
         if policy == Policy::FirstFit {
-            return pool.min_by_key(|s| s.node).copied();
+            let preferred = |s: &Slot| self.prefer.get(task.index()).copied().flatten() != Some(s.node);
+            return pool.min_by_key(|s| (preferred(s), s.node)).copied();
         }
         let demand = self.problem.demand(task);
         let mut used = Vec::with_capacity(demand.len());
@@ -300,7 +320,9 @@ impl<'p> State<'p> {
             tl.usage_at(slot.start, &mut used);
             let after = used.iter().zip(demand).map(|(&u, &d)| u.saturating_add(d)).zip(tl.capacity().iter().copied());
             let score = policy.score(after);
-            if best.is_none_or(|(s, b)| score.total_cmp(&s).then(slot.key().cmp(&b.key())).is_lt()) {
+            if best
+                .is_none_or(|(s, b)| score.total_cmp(&s).then(self.rank(task, &slot).cmp(&self.rank(task, &b))).is_lt())
+            {
                 best = Some((score, slot));
             }
         }
@@ -377,8 +399,9 @@ pub(crate) fn serial(
     policy: Policy,
     backward: bool,
     fixed: Option<&[NodeId]>,
+    prefer: &[Option<NodeId>],
 ) -> Result<Vec<Assignment>, SolveError> {
-    let mut state = State::new(problem, backward);
+    let mut state = State::new(problem, backward).preferring(prefer);
     for &task in list {
         let pin = fixed.and_then(|f| f.get(task.index()).copied());
         state.place_earliest(task, pin, policy)?;

@@ -148,8 +148,9 @@ impl Search {
     }
 
     fn solve(&self, problem: &Problem, started: Instant) -> Result<Solution, SolveError> {
-        let (options, incumbent) = self.options.reporting();
-        let solution = self.improve(problem, &options, &incumbent, started)?;
+        let (options, incumbent) = self.options.reporting(problem);
+        let answer = self.improve(problem, &options, &incumbent, started);
+        let solution = self.options.conclude(problem, &incumbent, answer, started)?;
         incumbent.offer_solution(self.name(), &solution);
         Ok(solution)
     }

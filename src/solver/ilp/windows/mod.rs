@@ -441,7 +441,7 @@ pub(crate) mod tests {
         let mut out = vec![Dp::default().schedule(problem).unwrap().schedule];
         for _ in 0..4 {
             let priority: Vec<u64> = problem.tasks().map(|_| rng.next_u64()).collect();
-            out.push(serial_schedule(problem, &priority).unwrap());
+            out.push(serial_schedule(problem, &priority, &[]).unwrap());
         }
         for schedule in &out {
             schedule.verify(problem).unwrap();
