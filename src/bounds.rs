@@ -95,7 +95,8 @@ fn fixed_use(problem: &Problem, nodes: &NodeSet, start: Time, r: usize) -> u128 
         .filter(|(_, f)| nodes.contains(f.node))
         .map(|(t, f)| {
             let finish = f.start.saturating_add(problem.listed_duration(t, f.node));
-            u128::from(finish.saturating_sub(f.start.max(start))) * u128::from(problem.demand_in(t, r))
+            u128::from(finish.saturating_sub(f.start.max(start)))
+                * u128::from(problem.demand(t).get(r).copied().unwrap_or(0))
         })
         .sum()
 }
