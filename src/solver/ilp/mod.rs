@@ -90,19 +90,25 @@ const SHAVING_SHARE: f64 = 0.25;
 /// with [`SolveError::TooLarge`] (never silently truncated). Solving is NP-hard; HiGHS's
 /// branch-and-cut is exponential in the worst case.
 ///
-/// HiGHS runs on a thread of its own with the time left, which `ilp` joins before it returns:
-/// an interrupt callback (`solver/ilp/interrupt.rs`, the crate's only `unsafe` code) stops HiGHS at its
-/// next interrupt point once the time is up or the cancellation flag of [`SolveOptions`] is
-/// set. HiGHS's presolve has no interrupt point (a cancel waits for it: about a second on a
-/// 30-task RCPSP model); HiGHS's own time limit covers it. HiGHS keeps a pool of worker
-/// threads per thread that runs it; on a thread of its own, the pool is released when the
-/// solve ends. So once `schedule` returns, nothing of the solve is running.
+/// **Time limit**: the deadline (time up or cancelled) is checked between the stages (starting
+/// heuristic, `dp`, presolve, model, HiGHS), and a stage not begun in time is skipped: the
+/// answer is then the best schedule known with the bound proven so far (counter `time_stops`
+/// 1). HiGHS runs on a thread of its own, which `ilp` joins before it returns, with the time
+/// left less a reserve for the step it finishes after its own time limit (2.5 µs per nonzero:
+/// `solver/ilp/highs.rs`); a model whose reserve would take more than half of the time left is
+/// neither built nor handed to HiGHS. An interrupt callback (`solver/ilp/interrupt.rs`, the
+/// crate's only `unsafe` code) stops HiGHS at its next interrupt point once the time is up or
+/// the cancellation flag of [`SolveOptions`] is set. HiGHS's presolve has no interrupt point
+/// (a cancel waits for it: about a second on a 30-task RCPSP model); HiGHS's own time limit
+/// covers it. HiGHS keeps a pool of worker threads per thread that runs it; on a thread of its
+/// own, the pool is released when the solve ends. So once `schedule` returns, nothing of the
+/// solve is running.
 ///
 /// **Options and counters**: of [`SolveOptions`], the time limit and cancellation flag (see
 /// above) and `threads` (HiGHS's) apply; the seed reaches only the starting heuristic (HiGHS
 /// runs with a fixed seed). Counters: `columns`, `rows` and `nonzeros` of the model,
 /// `inferred_orders` (orders the presolve inferred), `presolve_milliseconds`,
-/// `presolve_contradictions` (0 or 1).
+/// `presolve_contradictions` (0 or 1), `time_stops` (1: stopped before HiGHS for lack of time).
 ///
 /// ```
 /// use dagplan::{Ilp, Scheduler, Status};
@@ -252,7 +258,7 @@ impl Ilp {
             }
         }
         let Some(mut heuristic) = heuristic else {
-            return self.without_upper_bound(problem, started);
+            return self.without_upper_bound(problem, &deadline, started);
         };
         // Inside a portfolio, a shorter schedule found meanwhile by another member.
         if let Some((best, _)) = incumbent.best().filter(|(s, _)| s.makespan() < heuristic.makespan()) {
@@ -263,31 +269,40 @@ impl Ilp {
         // The model asks for a schedule ending before `target`; proving it has none proves
         // the gap (with the default gap 0, `target` is `upper`: the proof of optimality).
         let target = ((upper as f64 * (1.0 - self.relative_gap)).ceil() as Time).min(upper);
+        let mut counters = vec![("columns", 0), ("rows", 0), ("time_stops", 0)];
         if target <= lower || deadline.reached() {
-            return Solution::new(problem, heuristic.schedule, lower, started, vec![("columns", 0), ("rows", 0)]);
+            counters[2].1 = u64::from(target > lower);
+            return Solution::new(problem, heuristic.schedule, lower, started, counters);
         }
         let horizon = target - 1;
-        let limits = Limits { columns: self.max_columns, nonzeros: self.max_nonzeros };
+        let limits = self.limits(&deadline);
         let presolve = Instant::now();
         let shaving = self.shaving.then(|| deadline.share(SHAVING_SHARE));
         let windows = Windows::propagate(problem, horizon, limits.columns, shaving.as_ref());
         let presolve_ms = presolve.elapsed().as_millis() as u64;
-        let model = build_model(problem, &windows, horizon, lower, limits)?;
+        let model = match build_model(problem, &windows, horizon, lower, limits) {
+            // Too large for the time left (not for the size caps): the best schedule known.
+            Err(SolveError::TooLarge(_)) if limits.nonzeros < self.max_nonzeros => None,
+            Ok(_) if deadline.reached() => None,
+            other => Some(other?),
+        };
+        let Some(model) = model else {
+            counters[2].1 = 1;
+            return Solution::new(problem, heuristic.schedule, lower, started, counters);
+        };
         if let Some(path) = &self.lp_file {
             std::fs::write(path, lp_file::lp_text(&model)?)
                 .map_err(|e| SolveError::Backend(format!("cannot write the LP file {}: {e}", path.display())))?;
         }
-        let counters = vec![
+        let mut counters = vec![
             ("columns", model.columns() as u64),
             ("rows", model.rows.len() as u64),
             ("nonzeros", model.nonzeros() as u64),
             ("inferred_orders", windows.orders.len() as u64),
             ("presolve_milliseconds", presolve_ms),
             ("presolve_contradictions", u64::from(windows.contradiction)),
+            ("time_stops", 0),
         ];
-        if deadline.reached() {
-            return Solution::new(problem, heuristic.schedule, lower, started, counters);
-        }
         // HiGHS's branch-and-bound keeps one worker busy; `dp` searches for shorter schedules
         // on the other core meanwhile (its schedules only: the proof stays HiGHS's).
         let stop = Arc::new(AtomicBool::new(false));
@@ -314,8 +329,14 @@ impl Ilp {
             Ok(_) | Err(SolveError::DeadlinesMissed(_)) => {}
             Err(e) => return Err(e),
         }
-        let outcome = outcome?;
         let mut schedule = heuristic.schedule;
+        let Some(outcome) = outcome? else {
+            // HiGHS did not start: the time left did not suffice.
+            if let Some(stops) = counters.last_mut() {
+                stops.1 = 1;
+            }
+            return Solution::new(problem, schedule, lower, started, counters);
+        };
         if let Some(values) = &outcome.values {
             let found = model.decode(values).ok_or_else(|| {
                 SolveError::Internal("HiGHS returned a solution without a start for some task".into())
@@ -332,24 +353,41 @@ impl Ilp {
         Solution::new(problem, schedule, outcome.bound, started, counters)
     }
 
+    /// The size caps of a model built with the time `deadline` leaves: the configured ones,
+    /// and no more nonzeros than HiGHS can take in that time (`highs.rs`).
+    fn limits(&self, deadline: &Deadline) -> Limits {
+        let for_time = deadline.remaining().map_or(usize::MAX, highs::max_nonzeros_for);
+        Limits { columns: self.max_columns, nonzeros: self.max_nonzeros.min(for_time) }
+    }
+
     /// The model over the problem's whole horizon when no heuristic found a schedule that
     /// meets the deadlines: HiGHS finds one, or proves that none exists (every feasible
-    /// schedule can be left-shifted to end by the horizon).
-    fn without_upper_bound(&self, problem: &Problem, started: Instant) -> Result<Solution, SolveError> {
-        let deadline = self.options.deadline();
+    /// schedule can be left-shifted to end by the horizon). Out of time first (or the model
+    /// too large for the time left), the deadlines count as missed.
+    fn without_upper_bound(
+        &self,
+        problem: &Problem,
+        deadline: &Deadline,
+        started: Instant,
+    ) -> Result<Solution, SolveError> {
         let horizon = problem.horizon();
         let lower = lower_bound(problem);
-        let limits = Limits { columns: self.max_columns, nonzeros: self.max_nonzeros };
+        let limits = self.limits(deadline);
         let windows = Windows::propagate(problem, horizon, limits.columns, None);
         let model = match build_model(problem, &windows, horizon, lower, limits) {
             // The propagation emptied a task's window: no schedule ends by the horizon.
             Err(SolveError::Internal(_)) if windows.contradiction => {
                 return Ok(Solution::infeasible(started, vec![("columns", 0), ("rows", 0)]));
             }
+            Err(SolveError::TooLarge(_)) if limits.nonzeros < self.max_nonzeros => {
+                return Err(SolveError::DeadlinesMissed(Vec::new()));
+            }
             other => other?,
         };
         let counters = vec![("columns", model.columns() as u64), ("rows", model.rows.len() as u64)];
-        let outcome = highs::solve(&model, self.threads(), &deadline, self.relative_gap)?;
+        let Some(outcome) = highs::solve(&model, self.threads(), deadline, self.relative_gap)? else {
+            return Err(SolveError::DeadlinesMissed(Vec::new()));
+        };
         match &outcome.values {
             Some(values) => {
                 let found = model.decode(values).ok_or_else(|| {
