@@ -1,9 +1,9 @@
 //! The starting upper bound of the exact solvers: the default [`Greedy`] portfolio
 //! (list scheduling over priority rules, node policies and both schedule generation schemes,
 //! improved by double justification and biased random sampling; see
-//! [`super::greedy`]). The exact solvers ([`super::Dp`], and `Ilp` with the `ilp` feature)
-//! call only [`heuristic_schedule`], so switching their upper bound to another heuristic is a
-//! change here. Inside a portfolio that already holds a schedule (`auto` runs greedy first),
+//! [`super::greedy`]). The exact solvers (through their common frame, `exact.rs`) and
+//! `search` call only [`heuristic_schedule`], so switching their upper bound to another
+//! heuristic is a change here. Inside a portfolio that already holds a schedule (`auto` runs greedy first),
 //! the portfolio's best schedule is used instead of running greedy again. Heuristic: feasible,
 //! no optimality guarantee; deterministic for a seed.
 

@@ -8,6 +8,7 @@ mod auto;
 mod cp;
 mod critical_path;
 mod dp;
+mod exact;
 mod greedy;
 mod heuristic;
 #[cfg(feature = "ilp")]

@@ -120,6 +120,13 @@ impl Incumbent {
         state.best.clone().zip(state.best_by)
     }
 
+    /// The best schedule stored, if it is shorter than `makespan` (`None`: than nothing): the
+    /// one an exact solver returns when another member of a portfolio found it (its own model
+    /// or pruning excludes it then).
+    pub(crate) fn best_below(&self, makespan: Option<Time>) -> Option<Arc<Schedule>> {
+        self.best().map(|(s, _)| s).filter(|s| makespan.is_none_or(|m| s.makespan() < m))
+    }
+
     /// The solvers that found the best schedule and proved the best bound.
     pub(crate) fn credits(&self) -> (Option<&'static str>, Option<&'static str>) {
         let state = self.lock();

@@ -9,7 +9,6 @@ mod search;
 use std::any::Any;
 use std::cell::Cell;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::time::Instant;
 
 use pumpkin_conflict_resolvers::resolvers::{AnalysisMode, ResolutionResolver};
@@ -18,10 +17,10 @@ use pumpkin_core::options::{RestartOptions, SequenceGeneratorType, SolverOptions
 use pumpkin_core::rand::SeedableRng;
 use pumpkin_core::rand::rngs::SmallRng;
 
-use super::heuristic::heuristic_schedule;
+use super::exact::{Start, solve_exact};
 use super::shared::Incumbent;
-use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions, Status};
-use crate::bounds::{deadline_conflict, lower_bound};
+use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions};
+use crate::bounds::lower_bound;
 use crate::model::{Problem, Time};
 use crate::schedule::Schedule;
 use brancher::Guided;
@@ -153,37 +152,17 @@ impl Scheduler for Cp {
     }
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
-        let started = Instant::now();
-        let (options, incumbent) = self.options.reporting(problem);
-        let answer = self.solve(problem, &options, &incumbent, started);
-        let solution = self.options.conclude(problem, &incumbent, answer, started)?;
-        incumbent.offer_solution(self.name(), &solution);
-        Ok(solution)
+        solve_exact(self.name(), problem, &self.options, &["schedules"], |start| self.solve(problem, start))
     }
 }
 
 impl Cp {
-    /// The search, with `options` sharing `incumbent` (see [`Scheduler::schedule`]).
-    fn solve(
-        &self,
-        problem: &Problem,
-        options: &SolveOptions,
-        incumbent: &Arc<Incumbent>,
-        started: Instant,
-    ) -> Result<Solution, SolveError> {
-        let deadline = options.deadline();
-        if deadline_conflict(problem).is_some() {
-            return Ok(Solution::infeasible(started, Vec::new()));
-        }
-        // With deadlines the heuristic may find no schedule: then the search starts without
-        // an upper bound, and exhausting it proves that none exists. Inside a portfolio this
-        // is the portfolio's best schedule.
-        let heuristic = match heuristic_schedule(problem, options) {
-            Ok(solution) if solution.status == Status::Infeasible => return Ok(solution),
-            Ok(solution) => Some(solution.schedule),
-            Err(SolveError::DeadlinesMissed(_)) => None,
-            Err(e) => return Err(e),
-        };
+    /// The search from `start` (see [`solve_exact`]). Without a heuristic schedule (it missed
+    /// a deadline) the search starts without an upper bound, and exhausting it proves that
+    /// none exists.
+    fn solve(&self, problem: &Problem, start: Start) -> Result<Solution, SolveError> {
+        let Start { incumbent, started, deadline, heuristic } = start;
+        let heuristic = heuristic.map(|h| h.schedule);
         let lower = lower_bound(problem).max(self.lower_bound).max(incumbent.lower());
         // The model admits the makespans below `target`: below the best known, or, without a
         // schedule, every makespan of a left-justified schedule.
@@ -198,17 +177,13 @@ impl Cp {
         let outcome = std::thread::scope(|scope| {
             let worker = std::thread::Builder::new()
                 .name("dagplan-cp".into())
-                .spawn_scoped(scope, || solve(problem, heuristic, lower, target, seed, &deadline, incumbent))
+                .spawn_scoped(scope, || solve(problem, heuristic, lower, target, seed, &deadline, &incumbent))
                 .map_err(|e| SolveError::Backend(format!("cannot start the cp thread: {e}")))?;
             worker.join().unwrap_or_else(|panic| Err(backend_panic(panic.as_ref())))
         })?;
         // The model excludes a shorter schedule another member of a portfolio found (so cp
         // cannot find it itself): return it.
-        let shared = incumbent
-            .best()
-            .map(|(s, _)| s)
-            .filter(|s| outcome.schedule.as_ref().is_none_or(|o| s.makespan() < o.makespan()));
-        match (shared, outcome.schedule) {
+        match (incumbent.best_below(outcome.schedule.as_ref().map(Schedule::makespan)), outcome.schedule) {
             (Some(shared), _) => {
                 Solution::new(problem, Schedule::clone(&shared), outcome.lower, started, outcome.counters)
             }

@@ -5,14 +5,10 @@
 mod search;
 mod state;
 
-use std::time::Instant;
-
-use super::heuristic::heuristic_schedule;
-use super::{Scheduler, Solution, SolveError, SolveOptions, Status};
-use crate::bounds::{deadline_conflict, lower_bound};
+use super::exact::{Start, solve_exact};
+use super::{Scheduler, Solution, SolveError, SolveOptions};
 use crate::model::Problem;
 use crate::schedule::Schedule;
-use crate::solver::shared::Incumbent;
 use search::{Stop, search};
 use state::Context;
 
@@ -137,52 +133,24 @@ impl Scheduler for Dp {
     }
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
-        let started = Instant::now();
-        let (options, incumbent) = self.options.reporting(problem);
-        let answer = self.solve(problem, &options, &incumbent, started);
-        let solution = self.options.conclude(problem, &incumbent, answer, started)?;
-        incumbent.offer_solution(self.name(), &solution);
-        Ok(solution)
+        solve_exact(self.name(), problem, &self.options, &["states"], |start| self.solve(problem, start))
     }
 }
 
 impl Dp {
-    /// The search, with `options` sharing `incumbent` (see [`Scheduler::schedule`]).
-    fn solve(
-        &self,
-        problem: &Problem,
-        options: &SolveOptions,
-        incumbent: &Incumbent,
-        started: Instant,
-    ) -> Result<Solution, SolveError> {
-        let deadline = options.deadline();
-        if deadline_conflict(problem).is_some() {
-            return Ok(Solution::infeasible(started, vec![("states", 0)]));
-        }
-        // With deadlines the heuristic may find no schedule: then the search starts without
-        // an upper bound, and exhausting it proves that none exists.
-        let heuristic = match heuristic_schedule(problem, options) {
-            Ok(solution) if solution.status == Status::Infeasible => return Ok(solution),
-            Ok(solution) => Some(solution),
-            Err(SolveError::DeadlinesMissed(_)) => None,
-            Err(e) => return Err(e),
-        };
-        let lower = lower_bound(problem);
-        if let Some(h) = heuristic.as_ref().filter(|h| h.makespan() <= lower) {
-            return Solution::new(problem, h.schedule.clone(), lower, started, vec![("states", 0)]);
-        }
+    /// The search from `start` (see [`solve_exact`]).
+    fn solve(&self, problem: &Problem, start: Start) -> Result<Solution, SolveError> {
+        let Start { incumbent, started, deadline, heuristic } = start;
         let ctx = Context::new(problem);
         let upper = heuristic.as_ref().map_or(problem.horizon().saturating_add(1), Solution::makespan);
-        let outcome = search(&ctx, upper, &deadline, self.max_states, incumbent)?;
+        let outcome = search(&ctx, upper, &deadline, self.max_states, &incumbent)?;
         let own = match (&outcome.best, heuristic) {
             (Some(state), _) => Some(ctx.schedule(state)?),
             (None, h) => h.map(|h| h.schedule),
         };
         // The search prunes with a shorter schedule found by another member of a portfolio
         // (and then cannot find it itself): return it.
-        let shared =
-            incumbent.best().map(|(s, _)| s).filter(|s| own.as_ref().is_none_or(|o| s.makespan() < o.makespan()));
-        let schedule = match (shared, own) {
+        let schedule = match (incumbent.best_below(own.as_ref().map(Schedule::makespan)), own) {
             (Some(shared), _) => Schedule::clone(&shared),
             (None, Some(own)) => own,
             (None, None) if outcome.stopped.is_none() => {

@@ -31,12 +31,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use super::heuristic::heuristic_schedule;
+use super::exact::{Start, solve_exact};
 use super::{Deadline, OptionError, Scheduler, Solution, SolveError, SolveOptions, Status};
-use crate::bounds::{deadline_conflict, lower_bound};
+use crate::bounds::lower_bound;
 use crate::model::{Problem, Time};
 use crate::schedule::Schedule;
-use crate::solver::shared::Incumbent;
 use model::{Limits, TimeIndexed};
 use windows::Windows;
 
@@ -216,38 +215,20 @@ impl Scheduler for Ilp {
     }
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
-        let started = Instant::now();
-        let (options, incumbent) = self.options.reporting(problem);
-        let answer = self.solve(problem, &options, &incumbent, started);
-        let solution = self.options.conclude(problem, &incumbent, answer, started)?;
-        incumbent.offer_solution(self.name(), &solution);
-        Ok(solution)
+        solve_exact(self.name(), problem, &self.options, &["columns", "rows", "time_stops"], |start| {
+            self.solve(problem, start)
+        })
     }
 }
 
 impl Ilp {
-    /// The whole solve, with `options` sharing `incumbent` (see [`Scheduler::schedule`]).
-    fn solve(
-        &self,
-        problem: &Problem,
-        options: &SolveOptions,
-        incumbent: &Incumbent,
-        started: Instant,
-    ) -> Result<Solution, SolveError> {
-        let deadline = options.deadline();
-        if deadline_conflict(problem).is_some() {
-            return Ok(Solution::infeasible(started, vec![("columns", 0), ("rows", 0)]));
-        }
+    /// The primal `dp`, the presolve, the model and HiGHS, from `start` (see [`solve_exact`]).
+    fn solve(&self, problem: &Problem, start: Start) -> Result<Solution, SolveError> {
+        let Start { incumbent, started, deadline, mut heuristic } = start;
+        let lower = lower_bound(problem);
         // With deadlines the heuristics may find no schedule: then the model covers every
         // schedule up to the problem's horizon, and its infeasibility proves that none exists.
-        let mut heuristic = match heuristic_schedule(problem, options) {
-            Ok(solution) if solution.status == Status::Infeasible => return Ok(solution),
-            Ok(solution) => Some(solution),
-            Err(SolveError::DeadlinesMissed(_)) => None,
-            Err(e) => return Err(e),
-        };
-        let lower = lower_bound(problem);
-        if self.dp_share > 0.0 && heuristic.as_ref().is_none_or(|h| h.makespan() > lower) {
+        if self.dp_share > 0.0 {
             match self.primal_dp(problem, &deadline, self.dp_share, self.options.cancel.clone()) {
                 Ok(primal) if primal.status == Status::Infeasible => return Ok(primal),
                 Ok(primal) if heuristic.as_ref().is_none_or(|h| primal.makespan() < h.makespan()) => {
@@ -261,7 +242,7 @@ impl Ilp {
             return self.without_upper_bound(problem, &deadline, started);
         };
         // Inside a portfolio, a shorter schedule found meanwhile by another member.
-        if let Some((best, _)) = incumbent.best().filter(|(s, _)| s.makespan() < heuristic.makespan()) {
+        if let Some(best) = incumbent.best_below(Some(heuristic.makespan())) {
             heuristic.schedule = Schedule::clone(&best);
         }
         incumbent.offer_schedule(self.name(), heuristic.makespan(), || heuristic.schedule.clone());
@@ -269,17 +250,17 @@ impl Ilp {
         // The model asks for a schedule ending before `target`; proving it has none proves
         // the gap (with the default gap 0, `target` is `upper`: the proof of optimality).
         let target = ((upper as f64 * (1.0 - self.relative_gap)).ceil() as Time).min(upper);
-        let mut counters = vec![("columns", 0), ("rows", 0), ("time_stops", 0)];
+        // The counters of an answer without a model (stopped for lack of time, or not).
+        let no_model = |stopped: bool| vec![("columns", 0), ("rows", 0), ("time_stops", u64::from(stopped))];
         if target <= lower || deadline.reached() {
-            counters[2].1 = u64::from(target > lower);
-            return Solution::new(problem, heuristic.schedule, lower, started, counters);
+            return Solution::new(problem, heuristic.schedule, lower, started, no_model(target > lower));
         }
         let horizon = target - 1;
-        let limits = self.limits(&deadline);
         let presolve = Instant::now();
         let shaving = self.shaving.then(|| deadline.share(SHAVING_SHARE));
-        let windows = Windows::propagate(problem, horizon, limits.columns, shaving.as_ref());
+        let windows = Windows::propagate(problem, horizon, self.max_columns, shaving.as_ref());
         let presolve_ms = presolve.elapsed().as_millis() as u64;
+        let limits = self.limits(&deadline);
         let model = match build_model(problem, &windows, horizon, lower, limits) {
             // Too large for the time left (not for the size caps): the best schedule known.
             Err(SolveError::TooLarge(_)) if limits.nonzeros < self.max_nonzeros => None,
@@ -287,8 +268,7 @@ impl Ilp {
             other => Some(other?),
         };
         let Some(model) = model else {
-            counters[2].1 = 1;
-            return Solution::new(problem, heuristic.schedule, lower, started, counters);
+            return Solution::new(problem, heuristic.schedule, lower, started, no_model(true));
         };
         if let Some(path) = &self.lp_file {
             std::fs::write(path, lp_file::lp_text(&model)?)
