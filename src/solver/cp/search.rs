@@ -81,6 +81,15 @@ pub(super) struct Search<'a> {
     pub bound_proofs: u64,
 }
 
+/// The question a call asks (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Is there a schedule shorter than the target?
+    Upper,
+    /// Is there a schedule of makespan at most the bound (under that assumption)?
+    Lower,
+}
+
 /// What one call to the solver concluded.
 enum Outcome {
     Found(Schedule),
@@ -102,15 +111,20 @@ impl Search<'_> {
     ) -> Result<(), SolveError> {
         let mut slice = FIRST_SLICE;
         while self.lower < self.target && !deadline.reached() {
-            self.upper_phase(solver, brancher, resolver, deadline, slice)?;
-            self.lower_phase(solver, brancher, resolver, deadline, slice)?;
+            for phase in [Phase::Upper, Phase::Lower] {
+                self.phase(phase, solver, brancher, resolver, deadline, slice)?;
+            }
             slice = slice.saturating_mul(2);
         }
         Ok(())
     }
 
-    fn upper_phase(
+    /// Asks `phase`'s question until it is answered "unknown" (the slice of `slice` iterations
+    /// is spent, the deadline is reached, or a shorter schedule was found elsewhere) or no work
+    /// is left, then reads the root bound.
+    fn phase(
         &mut self,
+        phase: Phase,
         solver: &mut Solver,
         brancher: &mut Guided,
         resolver: &mut ResolutionResolver,
@@ -123,18 +137,15 @@ impl Search<'_> {
             stop.target = self.target;
             let before = stop.used;
             self.maybe_root.set(true);
-            let outcome = {
-                match solver.satisfy(brancher, &mut stop, resolver) {
-                    SatisfactionResult::Satisfiable(s) => {
-                        Outcome::Found(self.model.decode(self.problem, &s.solution())?)
-                    }
-                    SatisfactionResult::Unsatisfiable(..) => Outcome::Refuted,
-                    SatisfactionResult::Unknown(..) => Outcome::Unknown,
-                }
-            };
+            let outcome = self.ask(phase, solver, brancher, &mut stop, resolver)?;
             self.iterations += stop.used - before;
             match outcome {
                 Outcome::Found(schedule) => self.improve(solver, schedule)?,
+                // Under the assumption `M ≤ lower`: `lower + 1` is proven.
+                Outcome::Refuted if phase == Phase::Lower => {
+                    self.bound_proofs += 1;
+                    self.raise(solver, self.lower + 1)?;
+                }
                 Outcome::Refuted | Outcome::Closed => self.raise(solver, self.target)?,
                 Outcome::Unknown => break,
             }
@@ -142,46 +153,38 @@ impl Search<'_> {
         self.read_root_bound(solver)
     }
 
-    fn lower_phase(
-        &mut self,
+    /// One call to the solver: `phase`'s question, within `stop`.
+    fn ask(
+        &self,
+        phase: Phase,
         solver: &mut Solver,
         brancher: &mut Guided,
+        stop: &mut Stop<'_>,
         resolver: &mut ResolutionResolver,
-        deadline: &Deadline,
-        slice: u64,
-    ) -> Result<(), SolveError> {
-        let mut stop =
-            Stop { deadline, shared: self.shared, target: 0, budget: slice, used: 0, maybe_root: self.maybe_root };
-        while self.adopt(solver)? && stop.used <= stop.budget && !deadline.reached() {
-            stop.target = self.target;
-            let k = i32::try_from(self.lower)
-                .map_err(|_| SolveError::Internal(format!("lower bound {} outside the model", self.lower)))?;
-            let assumption = [self.model.makespan.upper_bound_predicate(k)];
-            let before = stop.used;
-            self.maybe_root.set(true);
-            let outcome = {
-                match solver.satisfy_under_assumptions(brancher, &mut stop, resolver, &assumption) {
+    ) -> Result<Outcome, SolveError> {
+        match phase {
+            Phase::Upper => match solver.satisfy(brancher, stop, resolver) {
+                SatisfactionResult::Satisfiable(s) => {
+                    Ok(Outcome::Found(self.model.decode(self.problem, &s.solution())?))
+                }
+                SatisfactionResult::Unsatisfiable(..) => Ok(Outcome::Refuted),
+                SatisfactionResult::Unknown(..) => Ok(Outcome::Unknown),
+            },
+            Phase::Lower => {
+                let k = i32::try_from(self.lower)
+                    .map_err(|_| SolveError::Internal(format!("lower bound {} outside the model", self.lower)))?;
+                let assumption = [self.model.makespan.upper_bound_predicate(k)];
+                match solver.satisfy_under_assumptions(brancher, stop, resolver, &assumption) {
                     SatisfactionResultUnderAssumptions::Satisfiable(s) => {
-                        Outcome::Found(self.model.decode(self.problem, &s.solution())?)
+                        Ok(Outcome::Found(self.model.decode(self.problem, &s.solution())?))
                     }
-                    SatisfactionResultUnderAssumptions::UnsatisfiableUnderAssumptions(_) => Outcome::Refuted,
+                    SatisfactionResultUnderAssumptions::UnsatisfiableUnderAssumptions(_) => Ok(Outcome::Refuted),
                     // Without the assumption already: nothing beats the incumbent.
-                    SatisfactionResultUnderAssumptions::Unsatisfiable(_) => Outcome::Closed,
-                    SatisfactionResultUnderAssumptions::Unknown(_) => Outcome::Unknown,
+                    SatisfactionResultUnderAssumptions::Unsatisfiable(_) => Ok(Outcome::Closed),
+                    SatisfactionResultUnderAssumptions::Unknown(_) => Ok(Outcome::Unknown),
                 }
-            };
-            self.iterations += stop.used - before;
-            match outcome {
-                Outcome::Found(schedule) => self.improve(solver, schedule)?,
-                Outcome::Refuted => {
-                    self.bound_proofs += 1;
-                    self.raise(solver, self.lower + 1)?;
-                }
-                Outcome::Closed => self.raise(solver, self.target)?,
-                Outcome::Unknown => break,
             }
         }
-        self.read_root_bound(solver)
     }
 
     /// Takes a schedule found by the solver: verified, it becomes the incumbent if shorter,
