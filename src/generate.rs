@@ -112,6 +112,26 @@ impl Generator {
         }
     }
 
+    /// The portfolio benchmark's setting (BENCHMARKS.md, "Auto"): a tight multi-node workflow
+    /// of `tasks` tasks on `nodes` nodes with cpu, memory and gpu, about 1.5 dependencies per
+    /// task (window 20), durations 1–20, tasks demanding up to 80% of their home node, 30% of
+    /// them restricted to eligible nodes, 30% faster on one node, transfer delays 0–5.
+    pub fn tight_workflow(tasks: usize, nodes: usize, seed: u64) -> Self {
+        Self {
+            tasks,
+            nodes,
+            resources: 3,
+            dependencies: 1.5,
+            window: 20,
+            tightness: 0.8,
+            max_duration: 20,
+            eligibility: 0.3,
+            heterogeneity: 0.3,
+            max_delay: 5,
+            seed,
+        }
+    }
+
     /// Builds the instance.
     pub fn generate(&self) -> Result<Problem, ModelError> {
         self.spec().build()

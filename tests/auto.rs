@@ -9,8 +9,12 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::instances::small_mixed;
+use common::progress::{check_stream, recording};
 use dagplan::Generator;
-use dagplan::{Auto, Improvement, Problem, Progress, Scheduler, Solution, SolveOptions, Split, Status};
+use dagplan::{Auto, Problem, Scheduler, Solution, SolveOptions, Split, Status};
 use proptest::prelude::*;
 
 /// Timing tests run one at a time, so they do not slow each other down.
@@ -38,34 +42,6 @@ fn check_report(problem: &Problem, solution: &Solution) -> Result<(), TestCaseEr
     Ok(())
 }
 
-fn recording(options: SolveOptions) -> (SolveOptions, Arc<Mutex<Vec<Progress>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&seen);
-    (options.on_progress(move |p| sink.lock().unwrap().push(p.clone())), seen)
-}
-
-/// Makespans strictly fall, bounds strictly rise, every schedule verifies, the last values
-/// are the answer's.
-fn check_events(problem: &Problem, events: &[Progress], solution: &Solution) {
-    let (mut makespan, mut bound) = (None, 0);
-    for p in events {
-        match &p.improvement {
-            Improvement::Schedule(s) => {
-                assert_eq!(s.verify(problem), Ok(()));
-                assert!(makespan.is_none_or(|m| s.makespan() < m), "{events:?}");
-                makespan = Some(s.makespan());
-            }
-            Improvement::Bound(b) => {
-                assert!(*b > bound, "{events:?}");
-                bound = *b;
-            }
-            other => panic!("unknown event {other:?}"),
-        }
-        assert_eq!((p.makespan, p.lower_bound), (makespan, bound));
-    }
-    assert_eq!((makespan, bound), (Some(solution.makespan()), solution.lower_bound), "{events:?}");
-}
-
 #[test]
 fn five_tasks_70_and_optimal() {
     let problem = dagplan::example::five_tasks().unwrap();
@@ -75,26 +51,12 @@ fn five_tasks_70_and_optimal() {
     assert_eq!((solution.makespan(), solution.lower_bound, solution.status), (70, 70, Status::Optimal));
     assert!(started.elapsed() < Duration::from_secs(5), "a proof ends the run at once");
     check_report(&problem, &solution).unwrap();
-    check_events(&problem, &seen.lock().unwrap(), &solution);
+    check_stream(&problem, &seen.lock().unwrap(), &solution);
 }
 
 /// Resource-tight multi-node instances that no member closes in a fraction of a second.
 fn hard(seed: u64, tasks: usize) -> Problem {
-    Generator {
-        tasks,
-        nodes: 3,
-        resources: 3,
-        dependencies: 1.2,
-        window: 20,
-        tightness: 0.8,
-        max_duration: 20,
-        eligibility: 0.3,
-        heterogeneity: 0.3,
-        max_delay: 5,
-        seed,
-    }
-    .generate()
-    .unwrap()
+    Generator { dependencies: 1.2, ..Generator::tight_workflow(tasks, 3, seed) }.generate().unwrap()
 }
 
 #[test]
@@ -114,7 +76,7 @@ fn the_time_limit_holds_with_every_split_and_the_report_is_consistent() {
             solution.stats.members.iter().map(|m| (m.solver, m.started, m.stats.elapsed, &m.error)).collect();
         assert!(elapsed <= margin, "{split:?} took {elapsed:?} with a limit of {limit:?}: {members:?}");
         check_report(&problem, &solution).unwrap();
-        check_events(&problem, &seen.lock().unwrap(), &solution);
+        check_stream(&problem, &seen.lock().unwrap(), &solution);
         if solution.status != Status::Optimal && split != Split::ImproveOnly {
             assert!(solution.stats.members.iter().any(|m| m.solver == "dp"), "{split:?}: {:?}", solution.stats);
         }
@@ -129,19 +91,7 @@ fn the_portfolio_proves_what_cp_proves() {
     let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut seen = 0;
     for seed in 0..30 {
-        let problem = Generator {
-            tasks: 30,
-            nodes: 1,
-            resources: 4,
-            dependencies: 1.2,
-            window: 20,
-            tightness: 0.6,
-            max_duration: 10,
-            seed,
-            ..Generator::default()
-        }
-        .generate()
-        .unwrap();
+        let problem = Generator { window: 20, ..common::instances::rcpsp(30, seed) }.generate().unwrap();
         let limit = |s| SolveOptions::default().time_limit(Duration::from_secs(s));
         let dp = dagplan::Dp::new(limit(1)).schedule(&problem).unwrap();
         if dp.status == Status::Optimal {
@@ -184,28 +134,16 @@ fn a_cancel_returns_the_best_schedule_so_far_and_leaves_no_member_running() {
     assert!(elapsed <= Duration::from_millis(300 + 2000), "auto took {elapsed:?} after a cancel at 300 ms");
     check_report(&problem, &solution).unwrap();
     // The best schedule so far: the last one reported, with the best bound reported.
-    check_events(&problem, &seen.lock().unwrap(), &solution);
+    check_stream(&problem, &seen.lock().unwrap(), &solution);
     assert_ne!(solution.status, Status::Optimal, "the instance is too easy to show a cancel");
 }
 
 fn small() -> impl Strategy<Value = Problem> {
     (1usize..=10, 1usize..=3, 1usize..=3, 0.0f64..0.6, 0.0f64..0.6, 0u64..=4, any::<u64>()).prop_map(
         |(tasks, nodes, resources, eligibility, heterogeneity, max_delay, seed)| {
-            Generator {
-                tasks,
-                nodes,
-                resources,
-                dependencies: 1.5,
-                window: 5,
-                tightness: 0.7,
-                max_duration: 9,
-                eligibility,
-                heterogeneity,
-                max_delay,
-                seed,
-            }
-            .generate()
-            .expect("generated instances are valid")
+            Generator { tasks, nodes, resources, eligibility, heterogeneity, max_delay, seed, ..small_mixed() }
+                .generate()
+                .expect("generated instances are valid")
         },
     )
 }
@@ -239,6 +177,6 @@ proptest! {
         let (options, seen) = recording(SolveOptions::default().time_limit(Duration::from_millis(400)).threads(threads));
         let solution = Auto::new(options).schedule(&problem).unwrap();
         check_report(&problem, &solution)?;
-        check_events(&problem, &seen.lock().unwrap(), &solution);
+        check_stream(&problem, &seen.lock().unwrap(), &solution);
     }
 }

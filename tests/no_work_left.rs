@@ -14,6 +14,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::instances::{hard_rcpsp, large_cluster};
 use dagplan::Generator;
 use dagplan::solver_by_name;
 use dagplan::{Auto, Dp, Problem, Scheduler, Solution, SolveOptions, Status};
@@ -73,26 +76,6 @@ fn assert_settles(what: &str, baseline: usize) {
     }
 }
 
-/// Resource-tight single-node instances (RCPSP) of 60 tasks.
-fn rcpsp(seed: u64) -> Generator {
-    Generator {
-        tasks: 60,
-        nodes: 1,
-        resources: 4,
-        dependencies: 1.2,
-        window: 30,
-        tightness: 0.6,
-        max_duration: 10,
-        seed,
-        ..Generator::default()
-    }
-}
-
-/// An instance `dp` does not close in seconds.
-fn hard_rcpsp() -> Problem {
-    rcpsp(3).generate().unwrap()
-}
-
 /// The number of the process's threads before a solve. The `greedy` portfolio (also run
 /// inside `dp` and `ilp`) uses rayon's global pool, whose idle threads stay for the
 /// process's life: started first, so that they count in the baseline.
@@ -100,13 +83,6 @@ fn thread_baseline() -> usize {
     let tiny = Generator::default().generate().unwrap();
     solver_by_name("greedy", &SolveOptions::default()).unwrap().schedule(&tiny).unwrap();
     tasks().len()
-}
-
-/// A large instance on which the greedy portfolio runs far longer than the limits below.
-fn large_cluster() -> Problem {
-    Generator { tasks: 3_000, nodes: 30, resources: 3, dependencies: 2.0, window: 200, seed: 5, ..Generator::default() }
-        .generate()
-        .unwrap()
 }
 
 fn checked(problem: &Problem, solution: Solution) -> Solution {
@@ -156,7 +132,7 @@ mod ilp {
     /// A 20-task RCPSP whose model (588 columns) HiGHS does not close in seconds, with LPs
     /// small enough that its interrupt points come every few milliseconds.
     fn hard_for_highs() -> Problem {
-        Generator { tasks: 20, ..rcpsp(3) }.generate().unwrap()
+        common::instances::rcpsp(20, 3).generate().unwrap()
     }
 
     /// Without a time limit, a cancelled HiGHS used to run on in the background until it
@@ -194,7 +170,7 @@ mod ilp {
     pub(super) fn a_cancelled_auto_solve_leaves_no_thread_running() {
         // `dp` closes `hard_for_highs` at once, and HiGHS's presolve on `hard_rcpsp` cannot be
         // interrupted for seconds: 28 tasks are hard for both, and quick to interrupt.
-        let problem = Generator { tasks: 28, ..rcpsp(3) }.generate().unwrap();
+        let problem = common::instances::rcpsp(28, 3).generate().unwrap();
         let baseline = thread_baseline();
         let flag = Arc::new(AtomicBool::new(false));
         let auto = Auto::new(SolveOptions::default().threads(2).cancel(Arc::clone(&flag))).split(Split::Concurrent);
@@ -255,7 +231,7 @@ fn greedy_leaves_no_thread_running() {
         let baseline = thread_baseline();
         let flag = Arc::new(AtomicBool::new(false));
         let options = SolveOptions::default().threads(threads).cancel(Arc::clone(&flag));
-        cancel_when(greedy(&options), &problem, &flag, || true, Duration::ZERO);
+        cancel_when(greedy(&options), &problem, &flag, || true, Duration::from_millis(100));
         assert_settles(&format!("greedy with {threads} threads after a cancel"), baseline);
     }
 }

@@ -4,51 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
-use std::sync::{Arc, Mutex};
+mod common;
+
 use std::time::Duration;
 
+use common::instances::small_mixed;
+use common::progress::{check_stream, recording};
 use dagplan::Generator;
 use dagplan::solver_by_name;
-use dagplan::{Improvement, Problem, Progress, Scheduler, Search, Solution, SolveOptions};
+use dagplan::{Improvement, Problem, Scheduler, Search, SolveOptions};
 use proptest::prelude::*;
-
-/// Options that record every event, and the record.
-fn recording(options: SolveOptions) -> (SolveOptions, Arc<Mutex<Vec<Progress>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&seen);
-    (options.on_progress(move |p| sink.lock().unwrap().push(p.clone())), seen)
-}
-
-/// Checks the stream of events against the solution; returns the number of events.
-fn check_stream(problem: &Problem, events: &[Progress], solution: &Solution) -> Result<usize, TestCaseError> {
-    let mut last_makespan = None;
-    let mut last_bound = 0;
-    let mut last_elapsed = Duration::ZERO;
-    for p in events {
-        prop_assert!(p.elapsed >= last_elapsed, "time runs forward");
-        last_elapsed = p.elapsed;
-        match &p.improvement {
-            Improvement::Schedule(s) => {
-                prop_assert_eq!(s.verify(problem), Ok(()), "a reported schedule verifies");
-                prop_assert_eq!(Some(s.makespan()), p.makespan);
-                prop_assert!(last_makespan.is_none_or(|m| s.makespan() < m), "makespans decrease");
-                prop_assert_eq!(p.lower_bound, last_bound);
-                last_makespan = Some(s.makespan());
-            }
-            Improvement::Bound(b) => {
-                prop_assert!(*b > last_bound, "bounds increase");
-                prop_assert_eq!(p.lower_bound, *b);
-                prop_assert_eq!(p.makespan, last_makespan);
-                last_bound = *b;
-            }
-            other => panic!("unknown event {other:?}"),
-        }
-        prop_assert!(p.makespan.is_none_or(|m| p.lower_bound <= m), "a bound never exceeds a makespan");
-    }
-    prop_assert_eq!(last_makespan, Some(solution.makespan()), "the last schedule reported is the one returned");
-    prop_assert_eq!(last_bound, solution.lower_bound, "the last bound reported is the one returned");
-    Ok(events.len())
-}
 
 #[test]
 fn dp_reports_the_five_task_example_down_to_the_proof() {
@@ -56,7 +21,7 @@ fn dp_reports_the_five_task_example_down_to_the_proof() {
     let (options, seen) = recording(SolveOptions::default());
     let solution = solver_by_name("dp", &options).unwrap().schedule(&problem).unwrap();
     let events = seen.lock().unwrap();
-    check_stream(&problem, &events, &solution).unwrap();
+    check_stream(&problem, &events, &solution);
     let last = events.last().unwrap();
     assert!(last.proven());
     assert_eq!((last.makespan, last.lower_bound), (Some(70), 70));
@@ -104,7 +69,7 @@ fn dp_reports_its_own_schedules_and_bounds() {
         let (options, seen) = recording(SolveOptions::default().time_limit(Duration::from_secs(2)));
         let solution = solver_by_name("dp", &options).unwrap().schedule(&problem).unwrap();
         let events = seen.lock().unwrap();
-        check_stream(&problem, &events, &solution).unwrap();
+        check_stream(&problem, &events, &solution);
         own_schedules += events.iter().filter(|p| p.solver == "dp" && p.schedule().is_some()).count();
         own_bounds +=
             events.iter().filter(|p| p.solver == "dp" && matches!(p.improvement, Improvement::Bound(_))).count();
@@ -119,23 +84,11 @@ fn dp_reports_its_own_schedules_and_bounds() {
 fn cp_reports_its_own_schedules_and_bounds() {
     let (mut own_schedules, mut own_bounds) = (0, 0);
     for seed in 0..20 {
-        let problem = Generator {
-            tasks: 30,
-            nodes: 1,
-            resources: 4,
-            dependencies: 1.2,
-            window: 20,
-            tightness: 0.6,
-            max_duration: 10,
-            seed,
-            ..Generator::default()
-        }
-        .generate()
-        .unwrap();
+        let problem = Generator { window: 20, ..common::instances::rcpsp(30, seed) }.generate().unwrap();
         let (options, seen) = recording(SolveOptions::default().time_limit(Duration::from_secs(2)));
         let solution = solver_by_name("cp", &options).unwrap().schedule(&problem).unwrap();
         let events = seen.lock().unwrap();
-        check_stream(&problem, &events, &solution).unwrap();
+        check_stream(&problem, &events, &solution);
         own_schedules += events.iter().filter(|p| p.solver == "cp" && p.schedule().is_some()).count();
         own_bounds +=
             events.iter().filter(|p| p.solver == "cp" && matches!(p.improvement, Improvement::Bound(_))).count();
@@ -167,7 +120,7 @@ fn search_reports_its_improvements_as_they_come() {
         let (options, seen) = recording(SolveOptions::default().seed(seed).threads(1));
         let solution = Search::new(options).schedules(3_000).schedule(&problem).unwrap();
         let events = seen.lock().unwrap();
-        check_stream(&problem, &events, &solution).unwrap();
+        check_stream(&problem, &events, &solution);
         let first_search = events.iter().position(|p| p.solver == "search");
         assert!(first_search.is_none_or(|i| events[..i].iter().any(|p| p.solver == "greedy")));
         own += events.iter().filter(|p| p.solver == "search" && p.schedule().is_some()).count();
@@ -178,21 +131,9 @@ fn search_reports_its_improvements_as_they_come() {
 fn instances() -> impl Strategy<Value = Problem> {
     (1usize..=12, 1usize..=3, 1usize..=3, 0.0f64..1.0, 0.0f64..1.0, 0u64..=4, any::<u64>()).prop_map(
         |(tasks, nodes, resources, eligibility, heterogeneity, max_delay, seed)| {
-            Generator {
-                tasks,
-                nodes,
-                resources,
-                dependencies: 1.5,
-                window: 5,
-                tightness: 0.7,
-                max_duration: 9,
-                eligibility,
-                heterogeneity,
-                max_delay,
-                seed,
-            }
-            .generate()
-            .expect("generated instances are valid")
+            Generator { tasks, nodes, resources, eligibility, heterogeneity, max_delay, seed, ..small_mixed() }
+                .generate()
+                .expect("generated instances are valid")
         },
     )
 }
@@ -217,7 +158,7 @@ proptest! {
             };
             let solution = solver.schedule(&problem).unwrap();
             prop_assert_eq!(solution.schedule.verify(&problem), Ok(()));
-            check_stream(&problem, &seen.lock().unwrap(), &solution)?;
+            check_stream(&problem, &seen.lock().unwrap(), &solution);
         }
     }
 }

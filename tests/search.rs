@@ -5,15 +5,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
-use std::path::PathBuf;
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::instances::hard_rcpsp;
 use dagplan::Generator;
 use dagplan::Search;
-use dagplan::{Greedy, Problem, Scheduler, SolveOptions};
+use dagplan::{Greedy, Scheduler, SolveOptions};
 use proptest::prelude::*;
 
 fn generator() -> impl Strategy<Value = Generator> {
@@ -56,26 +58,9 @@ proptest! {
     }
 }
 
-/// A resource-tight single-node instance on which greedy is far from the bound.
-fn hard() -> Problem {
-    Generator {
-        tasks: 60,
-        nodes: 1,
-        resources: 4,
-        dependencies: 1.2,
-        window: 30,
-        tightness: 0.6,
-        max_duration: 10,
-        seed: 3,
-        ..Generator::default()
-    }
-    .generate()
-    .unwrap()
-}
-
 #[test]
 fn cancellation_returns_the_best_schedule_so_far() {
-    let problem = hard();
+    let problem = hard_rcpsp();
     let greedy = Greedy::default().schedule(&problem).unwrap().makespan();
     let flag = Arc::new(AtomicBool::new(false));
     let setter = Arc::clone(&flag);
@@ -95,7 +80,7 @@ fn cancellation_returns_the_best_schedule_so_far() {
 
 #[test]
 fn the_time_limit_holds_and_the_time_is_used() {
-    let problem = hard();
+    let problem = hard_rcpsp();
     let limit = Duration::from_millis(400);
     let started = Instant::now();
     let solution = Search::new(SolveOptions::default().time_limit(limit).threads(2)).schedule(&problem).unwrap();
@@ -108,20 +93,10 @@ fn the_time_limit_holds_and_the_time_is_used() {
     assert!(schedules > 1_000, "only {schedules} schedules in {elapsed:?}");
 }
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("DAGPLAN_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
-
 #[test]
 fn search_improves_greedy_on_a_j30_instance() {
     // j3013_1: greedy ends at 61, above the optimum 58.
-    let path = data_dir().join("psplib/j30/j3013_1.sm");
-    if !path.is_file() {
-        eprintln!("note: {} not found; skipping (set DAGPLAN_DATA to the benchmark data)", path.display());
-        return;
-    }
+    let Some(path) = common::shared_data("psplib/j30/j3013_1.sm") else { return };
     let problem = dagplan::io::read_problem(&path).unwrap();
     let options = SolveOptions::default().seed(1).threads(2);
     let greedy = Greedy::new(options.clone()).schedule(&problem).unwrap();

@@ -6,12 +6,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
+mod common;
+
+use common::oracle::oracle;
 use dagplan::Generator;
 use dagplan::SplitMix64;
 use dagplan::heuristic_solvers;
 use dagplan::{
     Auto, Dp, NodeId, Problem, ProblemSpec, Scheduler, Search, Solution, SolveError, SolveOptions, Status, TaskId,
-    Time, WindowSpec,
+    WindowSpec,
 };
 use proptest::prelude::*;
 
@@ -61,146 +64,6 @@ fn live(seed: u64, tasks: usize, nodes: usize) -> Option<Problem> {
         }
     }
     spec.build().ok()
-}
-
-/// Brute force: every topological order × every node choice, each task at its earliest
-/// start on its node that the time rules, its predecessors and the tasks before it allow
-/// (fixed tasks where they are fixed); the best schedule that meets every deadline, or
-/// `None` when none does. Left-shifting never breaks a release, a deadline or a fixed task,
-/// so some optimal schedule is active and generated this way.
-fn oracle(problem: &Problem) -> Option<Time> {
-    let n = problem.task_count();
-    let mut best: Option<Time> = None;
-    let mut orders = vec![Vec::new()];
-    // All topological orders, breadth first (n <= 6).
-    for _ in 0..n {
-        let mut next = Vec::new();
-        for order in &orders {
-            let order: &Vec<TaskId> = order;
-            for t in problem.tasks() {
-                if !order.contains(&t) && problem.predecessors(t).iter().all(|e| order.contains(&e.task)) {
-                    let mut longer = order.clone();
-                    longer.push(t);
-                    next.push(longer);
-                }
-            }
-        }
-        orders = next;
-    }
-    for order in &orders {
-        let options: Vec<Vec<(NodeId, Time)>> = order.iter().map(|&t| problem.options(t).collect()).collect();
-        let mut pick = vec![0usize; n];
-        loop {
-            if let Some(m) = serial(problem, order, &options, &pick) {
-                best = Some(best.map_or(m, |b| b.min(m)));
-            }
-            let mut k = 0;
-            while k < n {
-                pick[k] += 1;
-                if pick[k] < options[k].len() {
-                    break;
-                }
-                pick[k] = 0;
-                k += 1;
-            }
-            if k == n {
-                break;
-            }
-        }
-    }
-    best
-}
-
-fn serial(problem: &Problem, order: &[TaskId], options: &[Vec<(NodeId, Time)>], pick: &[usize]) -> Option<Time> {
-    let mut profiles: Vec<Intervals> = problem.nodes().map(|n| Intervals::new(problem.capacity(n))).collect();
-    for (t, f) in problem.fixed_tasks() {
-        profiles[f.node.index()].reserve(f.start, problem.listed_duration(t, f.node), problem.demand(t));
-    }
-    let mut placed: Vec<Option<(NodeId, Time)>> = vec![None; problem.task_count()];
-    let mut makespan = 0;
-    for (k, &t) in order.iter().enumerate() {
-        let (node, d) = options[k][pick[k]];
-        let ready = problem
-            .predecessors(t)
-            .iter()
-            .map(|e| {
-                let (pn, pf) = placed[e.task.index()].unwrap();
-                if pn == node { pf } else { pf + e.delay }
-            })
-            .max()
-            .unwrap_or(0);
-        let start = match problem.fixed(t) {
-            Some(f) if ready > f.start => return None,
-            Some(f) => f.start,
-            None => {
-                let mut at = ready.max(problem.release(t)).max(problem.now());
-                loop {
-                    let fits = profiles[node.index()].earliest_fit(at, d, problem.demand(t));
-                    // Independent downtime check: the task's interval (an instant when empty).
-                    let blocked = problem
-                        .unavailable(node)
-                        .iter()
-                        .find(|w| fits < w.to && w.from < (fits + d).max(fits + 1))
-                        .map(|w| w.to);
-                    match blocked {
-                        Some(to) => at = to,
-                        None => break fits,
-                    }
-                }
-            }
-        };
-        if problem.fixed(t).is_none() {
-            profiles[node.index()].reserve(start, d, problem.demand(t));
-        }
-        if problem.deadline(t).is_some_and(|dl| start + d > dl) {
-            return None;
-        }
-        placed[t.index()] = Some((node, start + d));
-        makespan = makespan.max(start + d);
-    }
-    Some(makespan)
-}
-
-/// The oracle's own node timeline, independent of the solvers': the reserved intervals.
-struct Intervals {
-    capacity: Vec<u64>,
-    busy: Vec<(Time, Time, Vec<u64>)>,
-}
-
-impl Intervals {
-    fn new(capacity: &[u64]) -> Self {
-        Self { capacity: capacity.to_vec(), busy: Vec::new() }
-    }
-
-    /// Whether `demand` fits at every instant of `[start, start + d)`: usage only rises at a
-    /// reservation's start, so checking `start` and the starts inside the interval suffices.
-    fn fits(&self, start: Time, d: Time, demand: &[u64]) -> bool {
-        let mut instants =
-            std::iter::once(start).chain(self.busy.iter().map(|b| b.0).filter(|&s| start < s && s < start + d));
-        instants.all(|at| {
-            (0..self.capacity.len()).all(|r| {
-                let used: u64 = self.busy.iter().filter(|b| b.0 <= at && at < b.1).map(|b| b.2[r]).sum();
-                used + demand[r] <= self.capacity[r]
-            })
-        })
-    }
-
-    /// The earliest start at or after `ready`: `ready` itself or a reservation's end.
-    fn earliest_fit(&self, ready: Time, d: Time, demand: &[u64]) -> Time {
-        if d == 0 {
-            return ready;
-        }
-        let mut starts: Vec<Time> =
-            std::iter::once(ready).chain(self.busy.iter().map(|b| b.1).filter(|&f| f > ready)).collect();
-        starts.sort_unstable();
-        starts.into_iter().find(|&s| self.fits(s, d, demand)).unwrap()
-    }
-
-    fn reserve(&mut self, start: Time, d: Time, demand: &[u64]) {
-        if d > 0 {
-            self.busy.push((start, start + d, demand.to_vec()));
-        }
-    }
 }
 
 fn checked(problem: &Problem, solution: &Solution) {

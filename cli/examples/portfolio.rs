@@ -7,10 +7,10 @@
 //!     [--split lanes|concurrent|improve-only] [--set DIR]
 //! ```
 //!
-//! Instance `k` (seeds `first-seed .. first-seed + instances`) is the crate's generator with
-//! `tasks` tasks (default 120) on `nodes` nodes (default 4) with cpu, memory and gpu, tasks
-//! demanding up to 80% of their home node, 30% of them restricted to eligible nodes, 30%
-//! faster on one node, transfer delays 0–5, about 1.5 dependencies each. For every solver the
+//! Instance `k` (seeds `first-seed .. first-seed + instances`) is the crate's generator preset
+//! `Generator::tight_workflow` with `tasks` tasks (default 120) on `nodes` nodes (default 4):
+//! cpu, memory and gpu, tasks demanding up to 80% of their home node, 30% of them restricted
+//! to eligible nodes, 30% faster on one node, transfer delays 0–5, about 1.5 dependencies each. For every solver the
 //! summary gives: instances proven optimal, mean % above the best makespan any solver found
 //! on the instance in this run, mean proven gap `(makespan − bound) / makespan`, instances
 //! where it found the best makespan, and mean wall time; for `auto`, which member found its
@@ -93,21 +93,7 @@ fn parse_args() -> Result<Args, String> {
 
 /// The tight multi-node workflow of seed `seed`.
 fn instance(tasks: usize, nodes: usize, seed: u64) -> Result<Problem, String> {
-    Generator {
-        tasks,
-        nodes,
-        resources: 3,
-        dependencies: 1.5,
-        window: 20,
-        tightness: 0.8,
-        max_duration: 20,
-        eligibility: 0.3,
-        heterogeneity: 0.3,
-        max_delay: 5,
-        seed,
-    }
-    .generate()
-    .map_err(|e| format!("seed {seed}: {e}"))
+    Generator::tight_workflow(tasks, nodes, seed).generate().map_err(|e| format!("seed {seed}: {e}"))
 }
 
 #[derive(Default)]

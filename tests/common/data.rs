@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: the public benchmark data.
+//! The public benchmark data.
 //!
 //! The sets live in `../shared/data` beside the repository (or wherever `DAGPLAN_DATA`
 //! points). A test that needs them skips with a printed note when they are absent, unless
