@@ -70,7 +70,8 @@
 //! ## 2. The solvers
 //!
 //! Every solver implements [`Scheduler`] and is built the same way: `X::new(options)` with
-//! [`SolveOptions`] (time limit, seed, threads, a cancellation flag), or `X::default()`, then
+//! [`SolveOptions`] (time limit, seed, threads, a cancellation flag, a warm start that every
+//! solver returns unless it finds better: [`SolveOptions::warm_start`]), or `X::default()`, then
 //! its own chained setters; a setter whose value can be wrong returns
 //! `Result<Self, `[`OptionError`]`>`. Each solver's page holds its algorithm, complexity,
 //! sources, guarantee, the options it honours and the counters it reports.
