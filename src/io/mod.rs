@@ -41,7 +41,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::model::{ModelError, NodeSpec, Problem, ProblemSpec};
+use crate::model::{ModelError, NodeSpec, Problem};
 
 /// Why a file could not be read as a problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -144,8 +144,8 @@ pub fn write_json(problem: &Problem) -> String {
 }
 
 fn parse_json(text: &str, file: Source) -> Result<Problem, ParseError> {
-    let spec: ProblemSpec = serde_json::from_str(text).map_err(|e| syntax_error(&e, &file))?;
-    Problem::try_from(spec).map_err(|source| ParseError::Invalid { file, source })
+    let input: crate::model::Input<'_> = serde_json::from_str(text).map_err(|e| syntax_error(&e, &file))?;
+    crate::model::build(input).map_err(|source| ParseError::Invalid { file, source })
 }
 
 /// A serde_json error as a syntax error at its position.
@@ -161,7 +161,7 @@ pub(crate) fn syntax_error(e: &serde_json::Error, file: &Source) -> ParseError {
 /// Reads the nodes of a cluster: a Kubernetes NodeList (`kubectl get nodes -o json`, see
 /// [`kubernetes`]; cordoned nodes left out) or a JSON object with a `"nodes"` array in the
 /// problem format (a problem file's other fields are ignored). Plan a workflow on them with
-/// [`ProblemSpec::on_cluster`].
+/// [`ProblemSpec::on_cluster`](crate::ProblemSpec::on_cluster).
 pub fn read_cluster(path: impl AsRef<Path>) -> Result<Vec<NodeSpec>, ParseError> {
     let path = path.as_ref();
     let file = Source::File(path.to_owned());

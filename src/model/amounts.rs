@@ -1,9 +1,9 @@
 //! Capacities and demands: plain numbers or Kubernetes quantities, read into the problem's
 //! integer tables, one way of writing per dimension.
 
-use std::collections::{BTreeMap, HashMap};
-
-use super::{Amount, ModelError, ProblemSpec, entry_mut};
+use super::input::Input;
+use super::names::Names;
+use super::{Amount, ModelError, entry_mut};
 use crate::quantity::{Scale, parse_quantity};
 
 /// The capacity and demand tables (row-major, `resources` wide) and each dimension's scale
@@ -33,9 +33,9 @@ impl Place<'_> {
 
 /// Reads every capacity and demand of the spec, in one pass.
 pub(super) fn read_amounts(
-    spec: &ProblemSpec,
+    spec: &Input<'_>,
     resources: &[String],
-    resource_index: &HashMap<String, u32>,
+    resource_index: &Names,
 ) -> Result<Amounts, ModelError> {
     let width = resources.len();
     // Per dimension: the first place with a plain number and the first with a quantity.
@@ -43,12 +43,14 @@ pub(super) fn read_amounts(
     let mut capacity = vec![0; spec.nodes.len() * width];
     for (i, node) in spec.nodes.iter().enumerate() {
         let place = Place { field: "capacity", kind: "node", name: &node.name };
-        fill_row(&mut capacity, i, width, &node.capacity, resource_index, &place, &mut first)?;
+        let amounts = node.capacity.iter().map(|(r, a)| (r.as_str(), a));
+        fill_row(&mut capacity, i, width, amounts, resource_index, &place, &mut first)?;
     }
     let mut demand = vec![0; spec.tasks.len() * width];
     for (i, task) in spec.tasks.iter().enumerate() {
         let place = Place { field: "demand", kind: "task", name: &task.name };
-        fill_row(&mut demand, i, width, &task.demand, resource_index, &place, &mut first)?;
+        let amounts = task.demand.iter().map(|(r, a)| (&**r, a));
+        fill_row(&mut demand, i, width, amounts, resource_index, &place, &mut first)?;
     }
     let scales = resources
         .iter()
@@ -68,19 +70,19 @@ pub(super) fn read_amounts(
 }
 
 /// Fills one row of a table, noting where each dimension first has a number or a quantity.
-fn fill_row(
+fn fill_row<'a>(
     values: &mut [u64],
     row: usize,
     width: usize,
-    amounts: &BTreeMap<String, Amount>,
-    resource_index: &HashMap<String, u32>,
+    amounts: impl Iterator<Item = (&'a str, &'a Amount)>,
+    resource_index: &Names,
     place: &Place<'_>,
     first: &mut [(Option<String>, Option<String>)],
 ) -> Result<(), ModelError> {
     for (resource, amount) in amounts {
-        let r = *resource_index
+        let r = resource_index
             .get(resource)
-            .ok_or_else(|| ModelError::UnknownResource { owner: place.owner(), resource: resource.clone() })?
+            .ok_or_else(|| ModelError::UnknownResource { owner: place.owner(), resource: resource.to_owned() })?
             as usize;
         let seen = entry_mut(first, r); // `r` < `width`, the length of `first`
         let value = match amount {
@@ -93,7 +95,7 @@ fn fill_row(
                 parse_quantity(text, Scale::of(resource)).map_err(|error| ModelError::BadQuantity {
                     owner: place.owner(),
                     field: place.field,
-                    resource: resource.clone(),
+                    resource: resource.to_owned(),
                     error: Box::new(error),
                 })?
             }

@@ -1,72 +1,80 @@
-//! Validation: turning a name-based [`ProblemSpec`] into a [`Problem`].
+//! Validation: turning a name-based [`ProblemSpec`], or the JSON reader's borrowed form of
+//! one (`input.rs`), into a [`Problem`].
 //!
 //! Runs in O((tasks + dependencies) · log + tasks · resources) time, without recursion (a
 //! 100,000-task chain is fine).
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
+use super::input::{Input, TaskInput};
 use super::names::{Names, Refused};
 use super::{
-    Adjacency, Edge, ModelError, NodeId, NodeSpec, Placement, Problem, ProblemSpec, Shortfall, TaskId, TaskSpec, Time,
-    entry, entry_mut,
+    Adjacency, Edge, ModelError, NodeId, NodeSpec, Placement, Problem, ProblemSpec, Shortfall, TaskId, Time, entry,
+    entry_mut,
 };
 
 impl TryFrom<ProblemSpec> for Problem {
     type Error = ModelError;
 
     fn try_from(spec: ProblemSpec) -> Result<Self, ModelError> {
-        let resources = resource_names(&spec)?;
-        let resource_index = index_names("resource", &resources)?;
-
-        let mut node_names = Names::with_capacity(spec.nodes.len());
-        for node in &spec.nodes {
-            node_names.push(node.name.clone()).map_err(|refused| name_error("node", refused))?;
-        }
-        let super::amounts::Amounts { capacity, demand, scales } =
-            super::amounts::read_amounts(&spec, &resources, &resource_index)?;
-
-        let mut task_names = Names::with_capacity(spec.tasks.len());
-        for task in &spec.tasks {
-            task_names.push(task.name.clone()).map_err(|refused| name_error("task", refused))?;
-        }
-        let tainted = super::select::any_repelling_taint(&spec.nodes);
-        let tables = Tables { nodes: &spec.nodes, tainted, node_names: &node_names, task_names: &task_names };
-        let TaskRows { duration, placement, edges } = tables.read_tasks(&spec.tasks)?;
-
-        let n = task_names.len();
-        let (preds, succs) = rayon::join(
-            || adjacency(n, edges.iter().map(|&(a, b, d)| (b, Edge { task: a, delay: d }))),
-            || adjacency(n, edges.iter().map(|&(a, b, d)| (a, Edge { task: b, delay: d }))),
-        );
-        drop(edges);
-        let order = kahn_order(n, &preds, &succs).map_err(|cycle| ModelError::Cycle {
-            tasks: cycle.iter().map(|t| entry(task_names.as_slice(), t.index()).clone()).collect(),
-        })?;
-
-        let timing = super::check_timing::read_timing(&spec, &node_names)?;
-        let labels = spec.nodes.iter().map(|n| n.labels.clone()).collect();
-        let problem = Problem {
-            resources,
-            scales,
-            node_names,
-            labels,
-            capacity,
-            task_names,
-            duration,
-            demand,
-            placement,
-            min_duration: Vec::new(),
-            preds,
-            succs,
-            order,
-            horizon: 0,
-            timing,
-        };
-        finish_validation(problem)
+        build(Input::from(spec))
     }
+}
+
+/// Validates the input and builds the problem (the spec's strings are moved, the JSON
+/// reader's borrowed: see `input.rs`).
+pub(crate) fn build(input: Input<'_>) -> Result<Problem, ModelError> {
+    let resources = resource_names(&input);
+    let resource_index = names_of("resource", resources.iter().cloned())?;
+    let node_names = names_of("node", input.nodes.iter().map(|n| n.name.clone()))?;
+    // A million tasks' names go into their table one after the other while the other core
+    // reads the amounts and the time rules; each error still surfaces in the order of checks.
+    let (task_names, (amounts, timing)) = rayon::join(
+        || names_of("task", input.tasks.iter().map(|t| String::from(&*t.name))),
+        || {
+            let amounts = super::amounts::read_amounts(&input, &resources, &resource_index);
+            (amounts, super::check_timing::read_timing(&input, &node_names))
+        },
+    );
+    let super::amounts::Amounts { capacity, demand, scales } = amounts?;
+    let task_names = task_names?;
+    let tainted = super::select::any_repelling_taint(&input.nodes);
+    let tables = Tables { nodes: &input.nodes, tainted, node_names: &node_names, task_names: &task_names };
+    let TaskRows { duration, placement, edges } = tables.read_tasks(&input.tasks)?;
+
+    let n = task_names.len();
+    let (preds, succs) = rayon::join(
+        || adjacency(n, edges.iter().map(|&(a, b, d)| (b, Edge { task: a, delay: d }))),
+        || adjacency(n, edges.iter().map(|&(a, b, d)| (a, Edge { task: b, delay: d }))),
+    );
+    drop(edges);
+    let order = kahn_order(n, &preds, &succs).map_err(|cycle| ModelError::Cycle {
+        tasks: cycle.iter().map(|t| entry(task_names.as_slice(), t.index()).clone()).collect(),
+    })?;
+
+    let timing = timing?;
+    let labels = input.nodes.iter().map(|n| n.labels.clone()).collect();
+    let problem = Problem {
+        resources,
+        scales,
+        node_names,
+        labels,
+        capacity,
+        task_names,
+        duration,
+        demand,
+        placement,
+        min_duration: Vec::new(),
+        preds,
+        succs,
+        order,
+        horizon: 0,
+        timing,
+    };
+    finish_validation(problem)
 }
 
 /// The checks that need the problem itself: fixed tasks, a node for every task (and the
@@ -78,6 +86,15 @@ pub(super) fn finish_validation(mut problem: Problem) -> Result<Problem, ModelEr
     super::check_timing::check_timing(&problem)?;
     problem.horizon = horizon(&problem, &ranges)?;
     Ok(problem)
+}
+
+/// The table of these names (of items of this `kind`), refusing a repeat.
+fn names_of(kind: &'static str, names: impl ExactSizeIterator<Item = String>) -> Result<Names, ModelError> {
+    let mut table = Names::with_capacity(names.len());
+    for name in names {
+        table.push(name).map_err(|refused| name_error(kind, refused))?;
+    }
+    Ok(table)
 }
 
 pub(super) fn name_error(kind: &'static str, refused: Refused) -> ModelError {
@@ -112,7 +129,7 @@ impl Tables<'_> {
     /// Reads every task, in parallel chunks (a million tasks' dependency names are most of
     /// the work of validation). On errors in several tasks, the first task's error is
     /// returned, as a sequential reading would.
-    fn read_tasks(&self, tasks: &[TaskSpec]) -> Result<TaskRows, ModelError> {
+    fn read_tasks(&self, tasks: &[TaskInput<'_>]) -> Result<TaskRows, ModelError> {
         let chunks: Vec<Result<TaskRows, ModelError>> =
             tasks.par_chunks(CHUNK).enumerate().map(|(chunk, tasks)| self.read_chunk(chunk * CHUNK, tasks)).collect();
         let mut rows = TaskRows::default();
@@ -126,7 +143,7 @@ impl Tables<'_> {
     }
 
     /// Reads the tasks with ids `first..`.
-    fn read_chunk(&self, first: usize, tasks: &[TaskSpec]) -> Result<TaskRows, ModelError> {
+    fn read_chunk(&self, first: usize, tasks: &[TaskInput<'_>]) -> Result<TaskRows, ModelError> {
         let mut rows = TaskRows {
             duration: Vec::with_capacity(tasks.len()),
             placement: Vec::with_capacity(tasks.len()),
@@ -138,11 +155,12 @@ impl Tables<'_> {
             let id = TaskId((first + i) as u32); // below `u32::MAX`: `task_names` gave every task an id
             let known = rows.edges.len();
             for dep in &task.after {
-                let unknown = || ModelError::UnknownTask { task: task.name.clone(), dependency: dep.task().to_owned() };
+                let unknown =
+                    || ModelError::UnknownTask { task: task.name.to_string(), dependency: dep.task().to_owned() };
                 let from = TaskId(self.task_names.get(dep.task()).ok_or_else(unknown)?);
                 if entry(&rows.edges, known..).iter().any(|&(seen, _, _)| seen == from) {
                     return Err(ModelError::DuplicateDependency {
-                        task: task.name.clone(),
+                        task: task.name.to_string(),
                         dependency: dep.task().to_owned(),
                     });
                 }
@@ -154,46 +172,35 @@ impl Tables<'_> {
 }
 
 /// The declared resources, or the union of the names used, in order of first use.
-fn resource_names(spec: &ProblemSpec) -> Result<Vec<String>, ModelError> {
-    if let Some(declared) = &spec.resources {
-        return Ok(declared.clone());
+fn resource_names(input: &Input<'_>) -> Vec<String> {
+    if let Some(declared) = &input.resources {
+        return declared.clone();
     }
     let mut names: Vec<String> = Vec::new();
-    let used = spec.nodes.iter().flat_map(|n| n.capacity.keys()).chain(spec.tasks.iter().flat_map(|t| t.demand.keys()));
+    let capacities = input.nodes.iter().flat_map(|n| n.capacity.keys().map(String::as_str));
+    let used = capacities.chain(input.tasks.iter().flat_map(|t| t.demand.iter().map(|(k, _)| &**k)));
     let mut seen = std::collections::HashSet::new();
     for name in used {
-        if seen.insert(name.as_str()) {
-            names.push(name.clone());
+        if seen.insert(name) {
+            names.push(name.to_owned());
         }
     }
-    Ok(names)
-}
-
-fn index_names(kind: &'static str, names: &[String]) -> Result<HashMap<String, u32>, ModelError> {
-    let mut index = HashMap::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate() {
-        let id =
-            u32::try_from(i).map_err(|_| ModelError::Overflow { what: format!("more than {} {kind}s", u32::MAX) })?;
-        if index.insert(name.clone(), id).is_some() {
-            return Err(ModelError::DuplicateName { kind, name: name.clone() });
-        }
-    }
-    Ok(index)
+    names
 }
 
 /// Where a task may run: its `nodes` list (if any) narrowed by its node selector and the
 /// nodes' taints (see `select.rs`), and its per-node durations.
 fn task_placement(
-    task: &TaskSpec,
+    task: &TaskInput<'_>,
     nodes: &[NodeSpec],
     tainted: bool,
     node_names: &Names,
 ) -> Result<Placement, ModelError> {
-    let lookup = |name: &String| {
+    let lookup = |name: &str| {
         node_names
             .get(name)
             .map(NodeId)
-            .ok_or_else(|| ModelError::UnknownNode { task: task.name.clone(), node: name.clone() })
+            .ok_or_else(|| ModelError::UnknownNode { task: task.name.to_string(), node: name.to_owned() })
     };
     let only = match &task.nodes {
         None => None,
@@ -205,16 +212,17 @@ fn task_placement(
                 _ => None,
             });
             if let Some(name) = repeated {
-                return Err(ModelError::DuplicateEligibleNode { task: task.name.clone(), node: name.clone() });
+                return Err(ModelError::DuplicateEligibleNode { task: task.name.to_string(), node: name.to_string() });
             }
             Some(ids.into_iter().map(|(id, _)| id).collect::<Box<[NodeId]>>())
         }
     };
     let mut durations = Vec::with_capacity(task.durations.len());
-    for (name, &d) in &task.durations {
+    for (name, d) in &task.durations {
+        let d = *d;
         let node = lookup(name)?;
         if only.as_ref().is_some_and(|o| o.binary_search(&node).is_err()) {
-            return Err(ModelError::DurationForIneligibleNode { task: task.name.clone(), node: name.clone() });
+            return Err(ModelError::DurationForIneligibleNode { task: task.name.to_string(), node: name.to_string() });
         }
         durations.push((node, d));
     }

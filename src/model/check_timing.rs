@@ -13,13 +13,14 @@
 //! O((tasks + dependencies + windows) · log + fixed tasks · dimensions) time, no recursion.
 
 use super::error::{FixedLoad, NodeGap};
+use super::input::Input;
 use super::names::Names;
 use super::timing::{Fixed, Timing, Window};
-use super::{ModelError, NodeId, Problem, ProblemSpec, TaskId, Time};
+use super::{ModelError, NodeId, Problem, TaskId, Time};
 
 /// Reads the time rules of the spec (names resolved, windows sorted and merged), before the
 /// problem that checks them exists.
-pub(super) fn read_timing(spec: &ProblemSpec, nodes: &Names) -> Result<Timing, ModelError> {
+pub(super) fn read_timing(spec: &Input<'_>, nodes: &Names) -> Result<Timing, ModelError> {
     let mut timing = Timing { now: spec.now, ..Timing::default() };
     if spec.tasks.iter().any(|t| t.release > 0) {
         timing.release = spec.tasks.iter().map(|t| t.release).collect();
@@ -35,7 +36,7 @@ pub(super) fn read_timing(spec: &ProblemSpec, nodes: &Names) -> Result<Timing, M
                 None => Ok(None),
                 Some(f) => match nodes.get(&f.node) {
                     Some(node) => Ok(Some(Fixed { node: NodeId(node), start: f.start })),
-                    None => Err(ModelError::UnknownNode { task: t.name.clone(), node: f.node.clone() }),
+                    None => Err(ModelError::UnknownNode { task: t.name.to_string(), node: f.node.clone() }),
                 },
             })
             .collect::<Result<_, _>>()?;

@@ -1,11 +1,13 @@
 //! The validated problem ([`Problem`]): resources, nodes, tasks and their dependency DAG;
-//! its wire format (`spec.rs`), validation (`build.rs`) and errors (`error.rs`).
+//! its wire format (`spec.rs`), what validation reads (`input.rs`, borrowed from JSON text),
+//! validation (`build.rs`) and errors (`error.rs`).
 
 mod amounts;
 mod build;
 mod check_timing;
 mod derive;
 mod error;
+mod input;
 mod names;
 mod select;
 mod spec;
@@ -22,7 +24,9 @@ use petgraph::graph::NodeIndex;
 use crate::quantity::{Scale, format_quantity};
 
 pub(crate) use derive::{Derivation, TaskRules};
+pub(crate) use build::build;
 pub use error::{FixedLoad, ModelError, NodeGap, NodeMismatch, Shortfall};
+pub(crate) use input::Input;
 pub use select::{Taint, TaintEffect, Toleration, TolerationOperator};
 pub use spec::{Amount, DelayedDependency, DependencySpec, FixedSpec, NodeSpec, ProblemSpec, TaskSpec, WindowSpec};
 pub(crate) use table::{PerNode, PerTask, TaskSet};

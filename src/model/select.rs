@@ -13,7 +13,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ModelError, NodeId, NodeMismatch, NodeSpec, TaskSpec};
+use super::input::TaskInput;
+use super::{ModelError, NodeId, NodeMismatch, NodeSpec};
 
 /// A node taint: tasks that do not tolerate it may not run there (effects `NoSchedule` and
 /// `NoExecute`).
@@ -123,7 +124,7 @@ impl Toleration {
 const HOSTNAME: &str = "kubernetes.io/hostname";
 
 /// Why a node is not for a task, `None` when it is (labels and taints only).
-pub(super) fn mismatch(task: &TaskSpec, node: &NodeSpec) -> Option<String> {
+pub(super) fn mismatch(task: &TaskInput<'_>, node: &NodeSpec) -> Option<String> {
     for (key, value) in &task.node_selector {
         let label = node.labels.get(key).or_else(|| (key == HOSTNAME).then_some(&node.name));
         match label {
@@ -145,7 +146,7 @@ pub(super) fn any_repelling_taint(nodes: &[NodeSpec]) -> bool {
 /// The candidate nodes (ids with their specs) a task's selector and tolerations keep, or
 /// the error listing why each was refused.
 pub(super) fn select<'a>(
-    task: &TaskSpec,
+    task: &TaskInput<'_>,
     candidates: impl Iterator<Item = (NodeId, &'a NodeSpec)>,
 ) -> Result<Vec<NodeId>, ModelError> {
     let mut kept = Vec::new();
@@ -158,7 +159,7 @@ pub(super) fn select<'a>(
     }
     if kept.is_empty() && !refused.is_empty() {
         return Err(ModelError::NoMatchingNode {
-            task: task.name.clone(),
+            task: task.name.to_string(),
             selector: task.node_selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
             nodes: refused,
         });
@@ -169,6 +170,7 @@ pub(super) fn select<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::TaskSpec;
 
     #[test]
     fn tolerations_match_as_in_kubernetes() {
@@ -185,12 +187,11 @@ mod tests {
     #[test]
     fn selectors_and_taints_exclude_nodes_with_reasons() {
         let node = NodeSpec::new("g1").label("pool", "gpu").taint(Taint::new("gpu", "", TaintEffect::NoSchedule));
-        let plain = TaskSpec::new("a", 1);
-        assert_eq!(mismatch(&plain, &node).unwrap(), "untolerated taint `gpu=:NoSchedule`");
+        let check = |task: TaskSpec| mismatch(&TaskInput::from(task), &node);
+        assert_eq!(check(TaskSpec::new("a", 1)).unwrap(), "untolerated taint `gpu=:NoSchedule`");
         let tolerant = TaskSpec::new("b", 1).tolerate(Toleration::exists("gpu"));
-        assert_eq!(mismatch(&tolerant, &node), None);
-        let picky = tolerant.clone().select("pool", "cpu");
-        assert_eq!(mismatch(&picky, &node).unwrap(), "label `pool=gpu`, not `cpu`");
-        assert_eq!(mismatch(&tolerant.select("zone", "a"), &node).unwrap(), "no label `zone`");
+        assert_eq!(check(tolerant.clone()), None);
+        assert_eq!(check(tolerant.clone().select("pool", "cpu")).unwrap(), "label `pool=gpu`, not `cpu`");
+        assert_eq!(check(tolerant.select("zone", "a")).unwrap(), "no label `zone`");
     }
 }

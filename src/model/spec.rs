@@ -345,32 +345,10 @@ impl TaskSpec {
     }
 }
 
-// Read by hand rather than as an untagged enum: serde would buffer every dependency to try
-// one form after the other, which dominated reading a problem with millions of them.
+// Read as the validation's input form is (one reader for both).
 impl<'de> Deserialize<'de> for DependencySpec {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Dependency;
-        impl<'de> Visitor<'de> for Dependency {
-            type Value = DependencySpec;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(r#"a task name, or an object {"task": name, "delay": ticks}"#)
-            }
-
-            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Self::Value, E> {
-                Ok(DependencySpec::Plain(name.to_owned()))
-            }
-
-            fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Self::Value, E> {
-                Ok(DependencySpec::Plain(name))
-            }
-
-            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
-                let object = serde::de::value::MapAccessDeserializer::new(map);
-                DelayedDependency::deserialize(object).map(DependencySpec::Delayed)
-            }
-        }
-        deserializer.deserialize_any(Dependency)
+        super::input::DependencyInput::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -380,31 +358,56 @@ fn is_zero(value: &u64) -> bool {
 
 /// Reads a JSON object into a map, rejecting a key that appears twice (serde would silently
 /// keep the last one).
-fn unique_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+pub(super) fn unique_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
 where
     D: Deserializer<'de>,
     V: Deserialize<'de>,
 {
-    struct UniqueKeys<V>(std::marker::PhantomData<V>);
-    impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueKeys<V> {
-        type Value = BTreeMap<String, V>;
+    Ok(sorted_entries(deserializer)?.into_iter().collect())
+}
+
+/// Reads a JSON object into its entries sorted by key, as a `BTreeMap` would list them but
+/// in one small allocation, rejecting a key that appears twice.
+pub(super) fn sorted_entries<'de, D, K, V>(deserializer: D) -> Result<Vec<(K, V)>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Ord + fmt::Display,
+    V: Deserialize<'de>,
+{
+    /// Entries kept sorted as they come, so that a repeat is refused where it is written;
+    /// past this many (never in practice) one sort at the end finds repeats instead.
+    const SORTED_AS_READ: usize = 64;
+    struct Entries<K, V>(std::marker::PhantomData<(K, V)>);
+    impl<'de, K: Deserialize<'de> + Ord + fmt::Display, V: Deserialize<'de>> Visitor<'de> for Entries<K, V> {
+        type Value = Vec<(K, V)>;
 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("an object")
         }
 
         fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-            let mut out = BTreeMap::new();
-            while let Some((key, value)) = map.next_entry::<String, V>()? {
-                if out.contains_key(&key) {
-                    return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            let repeated = |key: &K| serde::de::Error::custom(format!("duplicate key `{key}`"));
+            let mut out: Vec<(K, V)> = Vec::new();
+            while let Some((key, value)) = map.next_entry::<K, V>()? {
+                if out.len() >= SORTED_AS_READ {
+                    out.push((key, value));
+                    continue;
                 }
-                out.insert(key, value);
+                match out.binary_search_by(|(k, _)| k.cmp(&key)) {
+                    Ok(_) => return Err(repeated(&key)),
+                    Err(at) => out.insert(at, (key, value)),
+                }
+            }
+            if out.len() > SORTED_AS_READ {
+                out.sort_by(|(a, _), (b, _)| a.cmp(b));
+                if let Some([(key, _), _]) = out.windows(2).find(|w| matches!(w, [(a, _), (b, _)] if a == b)) {
+                    return Err(repeated(key));
+                }
             }
             Ok(out)
         }
     }
-    deserializer.deserialize_map(UniqueKeys(std::marker::PhantomData))
+    deserializer.deserialize_map(Entries(std::marker::PhantomData))
 }
 
 /// An amount of a resource (a capacity or a demand): a plain number in the dimension's own
