@@ -23,8 +23,8 @@ use petgraph::graph::NodeIndex;
 
 use crate::quantity::{Scale, format_quantity};
 
-pub(crate) use derive::{Derivation, TaskRules};
 pub(crate) use build::build;
+pub(crate) use derive::{Derivation, TaskRules};
 pub use error::{FixedLoad, ModelError, NodeGap, NodeMismatch, Shortfall};
 pub(crate) use input::Input;
 pub use select::{Taint, TaintEffect, Toleration, TolerationOperator};
