@@ -289,4 +289,21 @@ mod tests {
         let delayed = DependencySpec::Delayed(DelayedDependency { task: "a".into(), delay: 0 });
         assert_eq!(read(r#"{"task": "a"}"#), delayed);
     }
+
+    #[test]
+    fn a_long_object_is_sorted_and_a_repeat_refused_past_the_sorted_reading() {
+        let demand = |keys: &[String]| {
+            let entries: Vec<String> = keys.iter().map(|k| format!(r#""{k}": 1"#)).collect();
+            format!(r#"{{"name": "a", "duration": 1, "demand": {{{}}}}}"#, entries.join(", "))
+        };
+        let mut keys: Vec<String> = (0..100).rev().map(|i| format!("r{i:03}")).collect();
+        let text = demand(&keys);
+        let task: TaskInput<'_> = serde_json::from_str(&text).unwrap();
+        let read: Vec<&str> = task.demand.iter().map(|(k, _)| &**k).collect();
+        keys.sort();
+        assert_eq!(read, keys);
+        keys.push("r042".into());
+        let error = serde_json::from_str::<TaskInput<'_>>(&demand(&keys)).unwrap_err();
+        assert!(error.to_string().contains("duplicate key `r042`"), "{error}");
+    }
 }
