@@ -8,27 +8,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::instances::small;
 use common::oracle::oracle;
 use dagplan::{CriticalPath, Dp, Generator, Greedy, Problem, Scheduler, Solution, SolveOptions, Status, Topological};
 use proptest::prelude::*;
-
-fn small(seed: u64, tasks: usize, nodes: usize, resources: usize, max_delay: u64) -> Problem {
-    Generator {
-        tasks,
-        nodes,
-        resources,
-        dependencies: 1.2,
-        window: 4,
-        tightness: 0.7,
-        max_duration: 8,
-        eligibility: 0.3,
-        heterogeneity: 0.3,
-        max_delay,
-        seed,
-    }
-    .generate()
-    .unwrap()
-}
 
 fn checked(problem: &Problem, solution: Solution) -> Solution {
     solution.schedule.verify(problem).unwrap();

@@ -4,31 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
+use common::instances::small;
 use dagplan::{
-    Dp, Generator, Improvement, Problem, Schedule, Scheduler, SolveOptions, Status, Topological, solver_by_name,
-    solver_names,
+    Dp, Improvement, Problem, Schedule, Scheduler, SolveOptions, Status, Topological, solver_by_name, solver_names,
 };
 use proptest::prelude::*;
-
-fn generated(seed: u64, tasks: usize, nodes: usize) -> Problem {
-    Generator {
-        tasks,
-        nodes,
-        resources: 2,
-        dependencies: 1.2,
-        window: 4,
-        tightness: 0.7,
-        max_duration: 8,
-        eligibility: 0.3,
-        heterogeneity: 0.3,
-        max_delay: 2,
-        seed,
-    }
-    .generate()
-    .unwrap()
-}
 
 /// Each registered solver, with a warm start and a bounded effort (`search` and `auto` stop
 /// when their exact members are done or after their schedule budget).
@@ -44,7 +28,7 @@ proptest! {
     /// the exact ones prove it.
     #[test]
     fn an_optimal_warm_start_is_kept_and_proven(seed in 0u64..1_000_000, tasks in 2usize..=8, nodes in 1usize..=3) {
-        let problem = generated(seed, tasks, nodes);
+        let problem = small(seed, tasks, nodes, 2, 2);
         let optimum = Dp::default().schedule(&problem).unwrap();
         prop_assert_eq!(optimum.status, Status::Optimal);
         for name in solver_names() {
@@ -61,7 +45,7 @@ proptest! {
     /// find the optimum.
     #[test]
     fn a_poor_warm_start_is_never_worsened(seed in 0u64..1_000_000, tasks in 2usize..=8, nodes in 1usize..=3) {
-        let problem = generated(seed, tasks, nodes);
+        let problem = small(seed, tasks, nodes, 2, 2);
         let optimum = Dp::default().schedule(&problem).unwrap().makespan();
         let poor = Topological::default().schedule(&problem).unwrap().schedule;
         for name in solver_names() {
@@ -77,8 +61,8 @@ proptest! {
 
 #[test]
 fn a_warm_start_that_does_not_verify_is_ignored() {
-    let problem = generated(3, 8, 2);
-    let other = generated(4, 8, 2);
+    let problem = small(3, 8, 2, 2, 2);
+    let other = small(4, 8, 2, 2, 2);
     let foreign = Dp::default().schedule(&other).unwrap().schedule;
     assert!(foreign.verify(&problem).is_err());
     let truncated = Schedule::new(Dp::default().schedule(&problem).unwrap().schedule.assignments()[1..].to_vec());
@@ -98,7 +82,7 @@ fn a_warm_start_that_does_not_verify_is_ignored() {
 
 #[test]
 fn the_warm_start_is_the_first_schedule_reported() {
-    let problem = generated(5, 8, 2);
+    let problem = small(5, 8, 2, 2, 2);
     let warm = Topological::default().schedule(&problem).unwrap().schedule;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&seen);
@@ -115,7 +99,7 @@ fn the_warm_start_is_the_first_schedule_reported() {
 
 #[test]
 fn auto_credits_a_warm_start_it_cannot_beat() {
-    let problem = generated(6, 8, 2);
+    let problem = small(6, 8, 2, 2, 2);
     let optimum = Dp::default().schedule(&problem).unwrap();
     let options = SolveOptions::default().threads(2).warm_start(optimum.schedule.clone());
     let solution = dagplan::Auto::new(options).schedule(&problem).unwrap();

@@ -247,6 +247,13 @@ impl Problem {
         row(&self.demand, task.index(), self.resources.len())
     }
 
+    /// Whether `a` and `b` cannot run side by side on `node`: in some dimension their demands
+    /// together exceed its capacity.
+    #[cfg(any(feature = "ilp", feature = "cp"))]
+    pub(crate) fn clash(&self, node: NodeId, a: TaskId, b: TaskId) -> bool {
+        self.demand(a).iter().zip(self.demand(b)).zip(self.capacity(node)).any(|((&x, &y), &c)| x.saturating_add(y) > c)
+    }
+
     /// A task's demand in dimension `r` (an index into [`resources`](Self::resources); the
     /// solvers take it from enumerating a capacity or demand row, so it is always one).
     #[cfg(feature = "ilp")]

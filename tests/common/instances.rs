@@ -46,3 +46,24 @@ pub fn large_cluster() -> Problem {
 pub fn small_mixed() -> Generator {
     Generator { dependencies: 1.5, window: 5, tightness: 0.7, max_duration: 9, ..Generator::default() }
 }
+
+/// Small instances for the exact solvers' oracle and warm-start tests: `tasks` tasks on
+/// `nodes` nodes with `resources` dimensions, eligibility, per-node durations and transfer
+/// delays up to `max_delay`.
+pub fn small(seed: u64, tasks: usize, nodes: usize, resources: usize, max_delay: u64) -> Problem {
+    Generator {
+        tasks,
+        nodes,
+        resources,
+        dependencies: 1.2,
+        window: 4,
+        tightness: 0.7,
+        max_duration: 8,
+        eligibility: 0.3,
+        heterogeneity: 0.3,
+        max_delay,
+        seed,
+    }
+    .generate()
+    .unwrap()
+}

@@ -373,14 +373,7 @@ impl Model {
                     matches!(self.tasks.get(t.index()).map(|v| &v.placement), Some(Placement::Pinned { .. }))
                 })
                 .collect();
-            let clash = |a: TaskId, b: TaskId| {
-                problem
-                    .demand(a)
-                    .iter()
-                    .zip(problem.demand(b))
-                    .zip(problem.capacity(node))
-                    .any(|((&x, &y), &c)| x.saturating_add(y) > c)
-            };
+            let clash = |a: TaskId, b: TaskId| problem.clash(node, a, b);
             let mut cliques = BTreeSet::new();
             let mut order: Vec<usize> = (0..pinned.len()).collect();
             order.sort_by_key(|&k| (std::cmp::Reverse(pinned.get(k).map_or(0, |p| p.2)), k));

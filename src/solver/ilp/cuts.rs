@@ -16,7 +16,7 @@
 use std::collections::BTreeSet;
 
 use super::model::{Block, Row, TimeIndexed};
-use super::relations::{Reach, clash, greedy_cliques};
+use super::relations::{Reach, greedy_cliques};
 use super::windows::Windows;
 use crate::model::{Problem, Time};
 /// Largest number of blocks for which cliques are sought (the greedy search is quadratic).
@@ -33,7 +33,7 @@ pub(crate) fn clique_rows(model: &TimeIndexed, problem: &Problem, windows: &Wind
         a.task == b.task
             || reach.ordered(a.task, b.task)
             || reach.ordered(b.task, a.task)
-            || (a.node == b.node && clash(problem, a.node, a.task, b.task))
+            || (a.node == b.node && problem.clash(a.node, a.task, b.task))
     };
     // A clique within one task is the assignment row already.
     let cliques = greedy_cliques(&blocks, |b| b.duration, incompatible).into_iter().filter(|members| {

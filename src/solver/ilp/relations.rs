@@ -1,28 +1,17 @@
 //! Which tasks cannot overlap: the small shared facts of the ilp pipeline, read by the
 //! propagation (`windows/`) and by the cuts (`cuts.rs`), and importing neither.
 //!
-//! * [`clash`]: two tasks whose demands together exceed a node's capacity in some dimension.
+//! * [`Problem::clash`](crate::model::Problem::clash): two tasks whose demands together exceed a node's capacity in some dimension.
 //! * [`Order`]: an order between two tasks, inferred by the propagation.
 //! * [`Reach`]: the transitive closure of the dependencies and inferred orders, O(N · E / 64).
 //! * [`greedy_cliques`]: sets of pairwise incompatible items, O(n² · k).
 
 use std::collections::BTreeSet;
 
-use crate::model::{NodeId, PerTask, Problem, TaskId, TaskSet, Time};
+use crate::model::{PerTask, Problem, TaskId, TaskSet, Time};
 
 /// Largest number of tasks for which the precedence closure is computed (N² bits).
 const MAX_CLOSURE_TASKS: usize = 4_000;
-
-/// Whether two tasks cannot run side by side on `node`: in some dimension their demands
-/// together exceed its capacity.
-pub(crate) fn clash(problem: &Problem, node: NodeId, a: TaskId, b: TaskId) -> bool {
-    problem
-        .demand(a)
-        .iter()
-        .zip(problem.demand(b))
-        .zip(problem.capacity(node))
-        .any(|((&x, &y), &c)| x.saturating_add(y) > c)
-}
 
 /// An order between two tasks: `before` finishes (on the same node) before `after` starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

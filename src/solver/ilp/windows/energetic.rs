@@ -21,7 +21,7 @@
 
 use super::{MAX_ENERGETIC, Propagation};
 use crate::model::{Problem, TaskId, Time};
-use crate::solver::ilp::relations::{Reach, clash, greedy_cliques};
+use crate::solver::ilp::relations::{Reach, greedy_cliques};
 
 /// The disjunctive sets of the pinned tasks of each node (`pinned[n]`), in a stable order.
 pub(super) fn disjunctive_sets(problem: &Problem, pinned: &[Vec<TaskId>]) -> Vec<Vec<TaskId>> {
@@ -31,7 +31,7 @@ pub(super) fn disjunctive_sets(problem: &Problem, pinned: &[Vec<TaskId>]) -> Vec
         if here.len() > MAX_ENERGETIC {
             continue;
         }
-        let disjoint = |a: TaskId, b: TaskId| clash(problem, node, a, b) || reach.ordered(a, b) || reach.ordered(b, a);
+        let disjoint = |a: TaskId, b: TaskId| problem.clash(node, a, b) || reach.ordered(a, b) || reach.ordered(b, a);
         for members in greedy_cliques(here, |t| problem.min_duration(t), disjoint) {
             if members.len() >= 3 {
                 sets.push(members.iter().filter_map(|&k| here.get(k).copied()).collect());

@@ -36,7 +36,7 @@
 mod energetic;
 mod shaving;
 
-use super::relations::{Order, clash};
+use super::relations::Order;
 use crate::graph::{Cpm, unavoidable_delay};
 use crate::model::{PerNode, PerTask, Problem, TaskId, Time};
 use crate::solver::Deadline;
@@ -170,7 +170,7 @@ impl<'a> Fixed<'a> {
                 continue;
             }
             for (k, &a) in here.iter().enumerate() {
-                clashes.extend(here.iter().skip(k + 1).filter(|&&b| clash(problem, node, a, b)).map(|&b| (a, b)));
+                clashes.extend(here.iter().skip(k + 1).filter(|&&b| problem.clash(node, a, b)).map(|&b| (a, b)));
             }
         }
         let disjunctive = energetic::disjunctive_sets(problem, pinned.values());
