@@ -1,6 +1,6 @@
 //! Generated instances that several tests share: hard for the exact solvers, or large.
 
-use dagplan::{Generator, Problem};
+use dagplan::{Generator, NodeId, Problem, ProblemSpec, SplitMix64, TaskId, WindowSpec};
 
 /// Resource-tight single-node instances (RCPSP) of `tasks` tasks.
 pub fn rcpsp(tasks: usize, seed: u64) -> Generator {
@@ -66,4 +66,52 @@ pub fn small(seed: u64, tasks: usize, nodes: usize, resources: usize, max_delay:
     }
     .generate()
     .unwrap()
+}
+
+/// A small generated instance with random time rules added; `None` when the rules drawn are
+/// invalid (validation rejects them, which the bad-input catalogue covers).
+pub fn with_time_rules(seed: u64, tasks: usize, nodes: usize) -> Option<Problem> {
+    let base = Generator {
+        tasks,
+        nodes,
+        resources: 2,
+        dependencies: 1.0,
+        window: 3,
+        tightness: 0.7,
+        max_duration: 6,
+        eligibility: 0.3,
+        heterogeneity: 0.3,
+        max_delay: 2,
+        seed,
+    }
+    .generate()
+    .unwrap();
+    let mut rng = SplitMix64::new(seed ^ 0x7115);
+    let mut spec: ProblemSpec = base.to_spec();
+    let horizon = 8 * tasks as u64 + 10;
+    spec.now = if rng.chance(0.3) { rng.below(6) } else { 0 };
+    for node in &mut spec.nodes {
+        if rng.chance(0.4) {
+            let from = rng.below(horizon);
+            node.unavailable.push(WindowSpec { from, to: from + 1 + rng.below(8) });
+        }
+    }
+    // Fix a task that has no predecessors on one of its nodes, sometimes.
+    let roots: Vec<TaskId> = base.tasks().filter(|&t| base.predecessors(t).is_empty()).collect();
+    if !roots.is_empty() && rng.chance(0.4) {
+        let t = roots[rng.below(roots.len() as u64) as usize];
+        let options: Vec<NodeId> = base.options(t).map(|(n, _)| n).collect();
+        let node = options[rng.below(options.len() as u64) as usize];
+        spec.tasks[t.index()].fixed =
+            Some(dagplan::FixedSpec { node: base.node_name(node).to_owned(), start: rng.below(10) });
+    }
+    for task in &mut spec.tasks {
+        if rng.chance(0.3) {
+            task.release = rng.below(12);
+        }
+        if rng.chance(0.3) {
+            task.deadline = Some(task.release + task.duration + rng.below(horizon / 2));
+        }
+    }
+    spec.build().ok()
 }

@@ -7,10 +7,10 @@ use rayon::prelude::*;
 
 pub use super::list::{Combination, Policy, Rule, Scheme};
 
-use super::list::{Decoder, priorities, sampled_list};
+use super::list::{Decoder, lateness, priorities, sampled_list};
 use super::shared::Incumbent;
 use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions};
-use crate::model::Problem;
+use crate::model::{Problem, Time};
 use crate::rng::SplitMix64;
 use crate::schedule::{Assignment, Schedule};
 
@@ -45,7 +45,12 @@ enum Mode {
 /// combinations with earliest-finish placement, the other policies with the upward rank on
 /// multi-node problems, each pass improved by **double justification** (Valls et al. 2005),
 /// plus seeded **regret-based biased random sampling** passes (Kolisch and Drexl 1996) on
-/// small instances; it returns the best schedule (ties: the earlier member). The portfolio
+/// small instances; it returns the best schedule (ties: the earlier member). Under deadlines
+/// "best" is lexicographic: the smallest total lateness first (the sum over tasks with a
+/// deadline of how long after it they finish), then the makespan, so a plan that meets every
+/// deadline always beats a shorter one that misses any; when no pass meets them all, the
+/// answer is [`SolveError::DeadlinesMissed`] naming the tasks its least late plan finishes
+/// late. The portfolio
 /// shrinks with the instance: above 10,000 tasks only serial passes, above 20,000 without
 /// justification, above 200,000 only two of them, so it stays a few passes long at any size.
 /// [`Greedy::single`] runs exactly one combination, for speed.
@@ -87,6 +92,11 @@ enum Mode {
 /// Same problem, options and seed → same schedule, whatever the thread count. The time
 /// limit and cancellation flag are checked before each pass after the first (a pass itself
 /// is not interrupted: one pass on a million tasks takes one to two seconds).
+///
+/// **Time rules**: every pass places fixed tasks first and respects release dates, `now` and
+/// downtime by construction; deadlines are met whenever some pass meets them all (the
+/// lateness-first choice above). Double justification is off under time rules: its backward
+/// pass does not know them.
 ///
 /// ```
 /// use dagplan::{Greedy, Policy, Rule, Scheduler, Scheme, SolveOptions};
@@ -216,7 +226,9 @@ impl Greedy {
             && !problem.has_time_rules();
         let samples = self.sample_count(problem);
         let jobs = members.len() + samples;
-        type Plan = (u64, usize, Vec<Assignment>);
+        // Plans compare by (total lateness, makespan, job): one that meets every deadline
+        // beats one that misses any, however short.
+        type Plan = (Time, u64, usize, Vec<Assignment>);
         let run = |decoder: &mut Option<Decoder<'p>>, job: usize| -> Result<Option<Plan>, SolveError> {
             if job > 0 && deadline.reached() {
                 return Ok(None);
@@ -248,7 +260,7 @@ impl Greedy {
             if !problem.has_time_rules() {
                 incumbent.offer_schedule("greedy", makespan, || Schedule::new(plan.clone()));
             }
-            Ok(Some((makespan, job, plan)))
+            Ok(Some((lateness(problem, &plan), makespan, job, plan)))
         };
         let best = if jobs == 1 {
             run(&mut None, 0)? // a single pass runs on the calling thread
@@ -257,12 +269,38 @@ impl Greedy {
                 .into_par_iter()
                 .map_init(|| None, run)
                 .filter_map(Result::transpose)
-                .try_reduce_with(|a, b| Ok(if (a.0, a.1) <= (b.0, b.1) { a } else { b }))
+                .try_reduce_with(|a, b| Ok(if (a.0, a.1, a.2) <= (b.0, b.1, b.2) { a } else { b }))
                 .transpose()?
         };
         let generated = jobs as u64 * if justify { 3 } else { 1 };
-        let plan = best.map(|(_, _, plan)| plan).ok_or_else(|| SolveError::Internal("greedy ran no pass".into()))?;
+        let plan = best.map(|(.., plan)| plan).ok_or_else(|| SolveError::Internal("greedy ran no pass".into()))?;
         Ok((plan, generated))
+    }
+
+    /// [`Greedy::solve`] on the pool of `threads` (a single combination on the calling thread).
+    fn planned(
+        &self,
+        problem: &Problem,
+        deadline: &Deadline,
+        incumbent: &Incumbent,
+    ) -> Result<(Vec<Assignment>, u64), SolveError> {
+        match self.options.threads {
+            _ if matches!(self.mode, Mode::Single(_)) => self.solve(problem, deadline, incumbent),
+            0 => self.solve(problem, deadline, incumbent),
+            k => match rayon::ThreadPoolBuilder::new().num_threads(k).build() {
+                Ok(pool) => pool.install(|| self.solve(problem, deadline, incumbent)),
+                Err(_) => self.solve(problem, deadline, incumbent),
+            },
+        }
+    }
+
+    /// The portfolio's best plan (indexed by task id) and the schedules it generated, whether
+    /// or not it meets every deadline: the least late one when none does (what `search`
+    /// starts from then; [`Scheduler::schedule`] answers
+    /// [`SolveError::DeadlinesMissed`] for it instead).
+    pub(crate) fn least_late(&self, problem: &Problem) -> Result<(Vec<Assignment>, u64), SolveError> {
+        let (options, incumbent) = self.options.reporting(problem);
+        self.planned(problem, &options.deadline(), &incumbent)
     }
 }
 
@@ -274,16 +312,7 @@ impl Scheduler for Greedy {
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
         let started = Instant::now();
         let (options, incumbent) = self.options.reporting(problem);
-        let deadline = options.deadline();
-        let single = matches!(self.mode, Mode::Single(_));
-        let planned = match self.options.threads {
-            _ if single => self.solve(problem, &deadline, &incumbent),
-            0 => self.solve(problem, &deadline, &incumbent),
-            k => match rayon::ThreadPoolBuilder::new().num_threads(k).build() {
-                Ok(pool) => pool.install(|| self.solve(problem, &deadline, &incumbent)),
-                Err(_) => self.solve(problem, &deadline, &incumbent),
-            },
-        };
+        let planned = self.planned(problem, &options.deadline(), &incumbent);
         let answer = planned.and_then(|(plan, generated)| {
             Solution::new(problem, Schedule::new(plan), 0, started, vec![("schedules", generated)])
         });

@@ -17,11 +17,18 @@ use crate::schedule::Assignment;
 use crate::solver::SolveError;
 
 impl Decoder<'_> {
+    /// Whether [`Decoder::justify`] runs on this problem: not under time rules (the backward
+    /// pass does not know release dates, fixed tasks or downtime), where it returns the
+    /// schedule unchanged.
+    pub(crate) fn justifies(&self) -> bool {
+        !self.problem.has_time_rules()
+    }
+
     /// Double justification of the current schedule: replaces it by the justified one when
     /// that is no longer (ties too: it is packed further left), and returns the makespan.
     pub(crate) fn justify(&mut self) -> Result<Time, SolveError> {
-        if self.problem.has_time_rules() {
-            return Ok(self.makespan); // the backward pass does not know the time rules
+        if !self.justifies() {
+            return Ok(self.makespan);
         }
         let n = self.problem.task_count();
         self.nodes.clear();

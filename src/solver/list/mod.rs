@@ -68,7 +68,7 @@ pub(crate) use priority::{priorities, upward_rank};
 pub(crate) use sampling::sampled_list;
 pub(crate) use state::{priority_list, serial};
 
-use crate::model::{NodeId, Problem, TaskId};
+use crate::model::{NodeId, Problem, TaskId, Time};
 use crate::schedule::{Assignment, Schedule};
 use crate::solver::SolveError;
 
@@ -182,6 +182,19 @@ pub(crate) fn serial_schedule(
     prefer: &[Option<NodeId>],
 ) -> Result<Schedule, SolveError> {
     Ok(Schedule::new(by_keys(problem, keys, Policy::EarliestFinish, Scheme::Serial, prefer)?))
+}
+
+/// The total lateness of a schedule: over the tasks with a deadline, the sum of how long
+/// after it each finishes (0: every deadline met). The first key by which `greedy` and
+/// `search` compare plans under deadlines. O(n).
+pub(crate) fn lateness(problem: &Problem, schedule: &[Assignment]) -> Time {
+    if !problem.has_deadlines() {
+        return 0;
+    }
+    schedule
+        .iter()
+        .filter_map(|a| problem.deadline(a.task).map(|d| a.finish.saturating_sub(d)))
+        .fold(0, Time::saturating_add)
 }
 
 #[cfg(test)]

@@ -14,8 +14,15 @@
 //! rebuilt: the best individual stays, the others are freshly sampled lists (a restart
 //! around the best by mutation alone kept the search in the same basin and measured worse).
 //!
+//! **Time rules**: an individual's fitness is lexicographic, (total lateness, makespan), with
+//! lateness the sum over tasks with a deadline of how long after it they finish; the decoder
+//! respects release dates, `now`, fixed tasks and downtime by construction, and justification
+//! does not run (its backward pass does not know these rules), so a child costs one schedule.
+//! The island keeps its least late, then shortest, schedule, but reports a schedule to the
+//! solve's incumbent only when it meets every deadline.
+//!
 //! Per child: O(n) crossover and mutation (plus O(e) successor checks), three serial passes
-//! (decode, backward, forward), and an O(n log n) sort. Hartmann (1998), "A competitive
+//! (decode, backward, forward; one under time rules), and an O(n log n) sort. Hartmann (1998), "A competitive
 //! genetic algorithm for resource-constrained project scheduling", NRL 45; Valls, Ballestín
 //! and Quintanilla (2005), "Justification and RCPSP: a technique that pays", EJOR 165;
 //! Kolisch and Drexl (1996), "Adaptive search for solving hard project scheduling problems",
@@ -26,10 +33,10 @@ use crate::model::{Problem, TaskId, Time};
 use crate::rng::SplitMix64;
 use crate::schedule::{Assignment, Schedule};
 use crate::solver::SolveError;
-use crate::solver::list::{Decoder, Policy, sampled_list};
+use crate::solver::list::{Decoder, Policy, lateness, sampled_list};
 
-/// Schedules generated per child: decode, backward pass, forward pass.
-pub(super) const PER_CHILD: u64 = 3;
+/// How good a schedule is, smaller first: (total lateness, makespan).
+pub(super) type Fitness = (Time, Time);
 /// Generations without a better island best before the population is rebuilt.
 const STALL: u32 = 40;
 /// Probability of each adjacent swap.
@@ -39,7 +46,7 @@ const SWAP: f64 = 0.1;
 #[derive(Debug, Clone)]
 pub(super) struct Individual {
     list: Vec<TaskId>,
-    makespan: Time,
+    fitness: Fitness,
     fingerprint: u64,
 }
 
@@ -52,9 +59,12 @@ pub(super) struct Island<'p> {
     rng: SplitMix64,
     size: usize,
     population: Vec<Individual>,
-    /// The island's best schedule (indexed by task id) and its makespan.
+    /// The island's best schedule (indexed by task id) and its fitness.
     best: Vec<Assignment>,
-    best_makespan: Time,
+    best_fitness: Fitness,
+    /// Schedules generated per child: decode, backward pass, forward pass (1 when the
+    /// decoder does not justify).
+    per_child: u64,
     /// Scratch: which tasks a child already holds.
     taken: Vec<bool>,
     stall: u32,
@@ -75,7 +85,8 @@ impl<'p> Island<'p> {
         budget: Budget,
     ) -> Result<Self, SolveError> {
         let mut decoder = Decoder::new(problem);
-        let best_makespan = decoder.adopt(best.clone())?;
+        let best_fitness = (lateness(problem, &best), decoder.adopt(best.clone())?);
+        let per_child = if decoder.justifies() { 3 } else { 1 };
         Ok(Self {
             problem,
             keys,
@@ -84,7 +95,8 @@ impl<'p> Island<'p> {
             size: size.max(2),
             population: Vec::new(),
             best,
-            best_makespan,
+            best_fitness,
+            per_child,
             taken: vec![false; problem.task_count()],
             stall: 0,
             budget,
@@ -93,15 +105,20 @@ impl<'p> Island<'p> {
         })
     }
 
-    /// The island's best makespan and schedule.
-    pub(super) fn best(&self) -> (Time, &[Assignment]) {
-        (self.best_makespan, &self.best)
+    /// The island's best fitness and schedule.
+    pub(super) fn best(&self) -> (Fitness, &[Assignment]) {
+        (self.best_fitness, &self.best)
+    }
+
+    /// Whether the island's best meets every deadline and the lower bound `bound`: optimal.
+    pub(super) fn reached(&self, bound: Time) -> bool {
+        self.best_fitness.0 == 0 && self.best_fitness.1 <= bound
     }
 
     /// Whether the island cannot go on: its budget cannot pay for another child, or it has
     /// fewer than two distinct individuals to breed (tiny problems).
     pub(super) fn exhausted(&self) -> bool {
-        !self.budget.allows(PER_CHILD) || self.population.len() < 2
+        !self.budget.allows(self.per_child) || self.population.len() < 2
     }
 
     /// The best individual of the population (for migration).
@@ -116,7 +133,7 @@ impl<'p> Island<'p> {
         }
         self.population.pop();
         self.population.push(migrant);
-        self.population.sort_by_key(|i| i.makespan);
+        self.population.sort_by_key(|i| i.fitness);
     }
 
     /// Evaluates `list` (decode, justify, Lamarckian update), counting the schedules and
@@ -124,18 +141,21 @@ impl<'p> Island<'p> {
     fn evaluate(&mut self, mut list: Vec<TaskId>, control: &Control) -> Result<Individual, SolveError> {
         self.decoder.decode(&list, None, Policy::EarliestFinish)?;
         let makespan = self.decoder.justify()?;
-        self.schedules += PER_CHILD;
-        self.budget.spend(PER_CHILD);
+        let fitness = (lateness(self.problem, self.decoder.schedule()), makespan);
+        self.schedules += self.per_child;
+        self.budget.spend(self.per_child);
         self.decoder.start_order(&mut list);
-        if makespan < self.best_makespan {
-            self.best_makespan = makespan;
+        if fitness < self.best_fitness {
+            self.best_fitness = fitness;
             self.best.clear();
             self.best.extend_from_slice(self.decoder.schedule());
             self.stall = 0;
-            control.improved(makespan, || Schedule::new(self.best.clone()));
+            if fitness.0 == 0 {
+                control.improved(makespan, || Schedule::new(self.best.clone()));
+            }
         }
         let fingerprint = fingerprint(&list);
-        Ok(Individual { list, makespan, fingerprint })
+        Ok(Individual { list, fitness, fingerprint })
     }
 
     /// Fills the population from `seeds` (precedence-feasible lists), then sampled lists,
@@ -143,7 +163,7 @@ impl<'p> Island<'p> {
     pub(super) fn populate(&mut self, seeds: Vec<Vec<TaskId>>, control: &Control) -> Result<(), SolveError> {
         let mut seeds = seeds.into_iter();
         let mut drawn = 0;
-        while self.population.len() < self.size && self.budget.allows(PER_CHILD) && !control.stopped() {
+        while self.population.len() < self.size && self.budget.allows(self.per_child) && !control.stopped() {
             let list = match seeds.next() {
                 Some(list) => list,
                 None => {
@@ -167,7 +187,7 @@ impl<'p> Island<'p> {
             self.population.iter().any(|i| i.fingerprint == individual.fingerprint && i.list == individual.list);
         if !duplicate {
             self.population.push(individual);
-            self.population.sort_by_key(|i| i.makespan);
+            self.population.sort_by_key(|i| i.fitness);
         }
     }
 
@@ -175,9 +195,9 @@ impl<'p> Island<'p> {
     /// stops, or `bound` is reached.
     pub(super) fn evolve(&mut self, epoch: u64, control: &Control, bound: Time) -> Result<(), SolveError> {
         let end = self.schedules.saturating_add(epoch);
-        let affordable = |island: &Self| island.schedules + PER_CHILD <= end && !island.exhausted();
-        while affordable(self) && !control.stopped() && self.best_makespan > bound {
-            let before = self.best_makespan;
+        let affordable = |island: &Self| island.schedules + island.per_child <= end && !island.exhausted();
+        while affordable(self) && !control.stopped() && !self.reached(bound) {
+            let before = self.best_fitness;
             let mut children = Vec::with_capacity(self.size);
             while children.len() < self.size && affordable(self) && !control.stopped() {
                 let mother = self.tournament();
@@ -185,7 +205,7 @@ impl<'p> Island<'p> {
                 let mut child = self.crossover(mother, father);
                 self.mutate(&mut child, SWAP);
                 children.push(self.evaluate(child, control)?);
-                if self.best_makespan <= bound {
+                if self.reached(bound) {
                     break;
                 }
             }
@@ -194,7 +214,7 @@ impl<'p> Island<'p> {
             }
             self.population.truncate(self.size);
             self.generations += 1;
-            if self.best_makespan == before {
+            if self.best_fitness == before {
                 self.stall += 1;
                 if self.stall >= STALL {
                     self.restart(control)?;
@@ -211,8 +231,8 @@ impl<'p> Island<'p> {
         self.populate(Vec::new(), control)
     }
 
-    /// Index of the better of two random individuals (ties: the smaller index, which has a
-    /// makespan no larger since the population is sorted).
+    /// Index of the better of two random individuals (ties: the smaller index, which is no
+    /// worse since the population is sorted by fitness).
     fn tournament(&mut self) -> usize {
         let n = self.population.len() as u64;
         let a = self.rng.below(n) as usize;

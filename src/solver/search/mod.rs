@@ -11,13 +11,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use self::control::{Budget, Control};
-use self::ga::Island;
+use self::ga::{Fitness, Island};
 use self::shop::Shop;
 use self::shop::tabu::Tabu;
 use super::heuristic::heuristic_schedule;
-use super::list::{Decoder, Rule, priorities};
+use super::list::{Decoder, Rule, lateness, priorities};
 use super::shared::Incumbent;
-use super::{Scheduler, Solution, SolveError, SolveOptions, Status};
+use super::{Greedy, Scheduler, Solution, SolveError, SolveOptions, Status};
 use crate::bounds::lower_bound;
 use crate::model::{Problem, TaskId, Time};
 use crate::rng::SplitMix64;
@@ -32,13 +32,15 @@ const POPULATION: usize = 100;
 /// or cancellation.
 ///
 /// # Algorithm
-/// 1. Run the [`Greedy`](super::Greedy) portfolio (same options). If its makespan meets the lower bound it
-///    is optimal and returned at once.
+/// 1. Run the [`Greedy`](super::Greedy) portfolio (same options; the warm start instead when
+///    it is shorter). If its makespan meets the lower bound it is optimal and returned at
+///    once. If no greedy plan meets every deadline, start from its least late one.
 /// 2. Otherwise improve it on `k` **islands** in parallel (rayon; `k` =
 ///    [`Search::islands`], by default the thread count), with the method that suits the
 ///    problem:
 ///    * **Shops** — every node any task can use is unary (no two of its tasks fit together:
-///      job shops, flexible job shops, one machine per node): **tabu search** on the
+///      job shops, flexible job shops, one machine per node) and no time rule applies:
+///      **tabu search** on the
 ///      disjunctive graph. Moves shift a task to the front or back of its block on a critical
 ///      path (N7, containing Nowicki and Smutnicki's N5) or, when tasks have a choice of node,
 ///      move a critical task to another node at its best position (Mastrolilli and
@@ -55,17 +57,32 @@ const POPULATION: usize = 100;
 ///      parents and children compete for the places, duplicates dropped; a stalled island is
 ///      rebuilt from its best and freshly sampled lists. Islands start from the greedy plan's
 ///      start order and lists drawn by regret-based biased random sampling, and pass their
-///      best list to the next island (a ring) after each epoch.
+///      best list to the next island (a ring) after each epoch; with a warm start
+///      ([`SolveOptions::warm_start`]) its start order seeds every island too.
+///
+///    **Time rules** (release dates, deadlines, fixed tasks, downtime, `now`; shops with
+///    time rules also take the genetic algorithm, the tabu search's disjunctive graph does
+///    not know them): the decoder places fixed tasks first and respects releases, `now` and
+///    downtime by construction; fitness is lexicographic, (total lateness, makespan), with
+///    lateness the sum over tasks with a deadline of how long after it they finish, so the
+///    search first looks for a plan that meets every deadline, then for a shorter one. Only
+///    plans that meet every deadline count as improvements (reported, shared with a
+///    portfolio). Double justification does not run under time rules: its backward pass
+///    would have to mirror downtime, fixed tasks and releases around the makespan, which it
+///    does not (a child then costs one schedule, not three).
 ///
 ///    Islands run in epochs of 3,000 schedules and synchronise in between, so the result
 ///    does not depend on thread timing.
 /// 3. Stop when the makespan meets the lower bound, the time is up, the solve is cancelled,
 ///    or the schedule budget is spent; return the best schedule of all islands (ties: the
-///    lowest island), or the greedy plan if none is shorter.
+///    lowest island), or the greedy plan if none is better. When no plan met every deadline
+///    the answer is [`SolveError::DeadlinesMissed`], naming the tasks the least late plan
+///    finishes late ([`Status::Infeasible`] when the critical path method proves the
+///    deadlines unmeetable).
 ///
 /// # Complexity
 /// Genetic algorithm, per child: O(n + e) for crossover and mutation, three serial passes of
-/// the engine (O(n·(p + c·log c + s·r)) each: see the engine's docs) and an O(n log n) sort;
+/// the engine (one under time rules) (O(n·(p + c·log c + s·r)) each: see the engine's docs) and an O(n log n) sort;
 /// memory O(k·size·n). Tabu search, per iteration: O(n + e) for the critical path and the
 /// exact re-timing plus O(b·k·p) for the estimates of b blocks of k tasks; memory O(k·n²)
 /// for the tabu memory, so shops above 2,000 tasks go to the genetic algorithm. Figures per
@@ -85,16 +102,17 @@ const POPULATION: usize = 100;
 ///
 /// # Guarantee
 /// Heuristic and anytime: never worse than the greedy portfolio it starts from (that plan
-/// stays the incumbent until a shorter one is found), every schedule feasible by construction
-/// (and verified in every test), `Optimal` only when the makespan meets the proven lower
-/// bound. **Reproducibility**: with a schedule budget ([`Search::schedules`]) and no time
+/// stays the incumbent until a better one is found: one that meets every deadline, then a
+/// shorter one), every schedule feasible by construction (and verified in every test; under
+/// deadlines a plan that misses one is never returned), `Optimal` only when the makespan
+/// meets the proven lower bound. **Reproducibility**: with a schedule budget ([`Search::schedules`]) and no time
 /// limit, the same problem, seed and island count give the same schedule on any machine.
 /// A time limit makes the result depend on the machine's speed and load (how many schedules
 /// fit in the time); use the budget for reproducible experiments. Without either, the search
 /// stops after a default budget of `min(50,000, 5,000,000 / tasks)` schedules (at least 30).
 ///
 /// **Progress**: the greedy plans, then every schedule shorter than all before it (from any
-/// island), reach [`SolveOptions::on_progress`] as they are found, reported as `"search"`
+/// island; under deadlines only schedules that meet them all), reach [`SolveOptions::on_progress`] as they are found, reported as `"search"`
 /// (inside [`Auto`](super::Auto) they also tighten the exact members' upper bound at once).
 ///
 /// ```
@@ -120,8 +138,8 @@ impl Search {
     }
 
     /// Caps the number of schedules the search builds after the greedy start (a genetic child
-    /// costs three: its decoding and the two justification passes; a tabu iteration one exact
-    /// re-timing). With a budget and no time limit the result is reproducible (see the module
+    /// costs three: its decoding and the two justification passes, one under time rules,
+    /// where justification does not run; a tabu iteration one exact re-timing). With a budget and no time limit the result is reproducible (see the module
     /// docs).
     pub fn schedules(mut self, budget: u64) -> Self {
         self.schedules = Some(budget);
@@ -164,21 +182,26 @@ impl Search {
         started: Instant,
     ) -> Result<Solution, SolveError> {
         let deadline = options.deadline();
-        let greedy = heuristic_schedule(problem, options)?;
-        let greedy_schedules = greedy.stats.counters.iter().find(|c| c.0 == "schedules").map_or(0, |c| c.1);
+        let (start, greedy_schedules) = match heuristic_schedule(problem, options) {
+            Ok(greedy) => {
+                let schedules = greedy.stats.counters.iter().find(|c| c.0 == "schedules").map_or(0, |c| c.1);
+                if greedy.status == Status::Infeasible {
+                    // The deadlines are proven unmeetable: nothing to improve.
+                    return Ok(Solution::infeasible(started, vec![("schedules", schedules), ("islands", 0)]));
+                }
+                (greedy.schedule.assignments().to_vec(), schedules)
+            }
+            // No greedy plan meets every deadline: search from the least late one.
+            Err(SolveError::DeadlinesMissed(_)) => Greedy::new(options.clone()).least_late(problem)?,
+            Err(e) => return Err(e),
+        };
+        let start = index_by_task(problem, &start)?;
         let counters = vec![("schedules", greedy_schedules), ("islands", 0)];
-        if greedy.status == Status::Infeasible {
-            // The deadlines are proven unmeetable: nothing to improve.
-            return Ok(Solution::infeasible(started, counters));
-        }
         let bound = lower_bound(problem);
-        let start_makespan = greedy.makespan();
-        // Justification and the shop model do not know time rules (release, deadlines,
-        // fixed tasks, downtime) yet: such problems keep the greedy plan.
-        if start_makespan <= bound || problem.task_count() < 2 || problem.has_time_rules() || deadline.reached() {
-            return Solution::new(problem, greedy.schedule, 0, started, counters);
+        let start_fitness = (lateness(problem, &start), start.iter().map(|a| a.finish).max().unwrap_or(0));
+        if start_fitness <= (0, bound) || problem.task_count() < 2 || deadline.reached() {
+            return Solution::new(problem, Schedule::new(start), 0, started, counters);
         }
-        let start = index_by_task(problem, greedy.schedule.assignments())?;
         let k = self.islands.unwrap_or_else(|| rayon::current_num_threads().max(1));
         let budget = self.budget(problem);
         // Alone, the islands stop at the bound on their own (the others finish their epoch), so
@@ -189,11 +212,23 @@ impl Search {
         let mut rng = SplitMix64::new(self.options.seed ^ 0x5EA2_C4ED);
         let found = match Shop::detect(problem) {
             Some(shop) => tabu(&shop, &start, &mut rng, k, budget, &control, bound)?,
-            None => genetic(problem, &start, &mut rng, k, budget, &control, bound)?,
+            None => {
+                // The islands start from the greedy plan's start order, and from the warm
+                // start's when it gives a different, usable one.
+                let mut seeds = vec![start_order(problem, &start)?];
+                if let Some(warm) = options.warm_start.as_deref().and_then(|w| warm_order(problem, w))
+                    && !seeds.contains(&warm)
+                {
+                    seeds.push(warm);
+                }
+                genetic(problem, &start, seeds, &mut rng, k, budget, &control, bound)?
+            }
         };
-        let (makespan, best) = found.best.map_or((start_makespan, start), |(m, s)| (m, s));
-        if makespan > start_makespan {
-            return Err(SolveError::Internal(format!("search returned {makespan}, above its start {start_makespan}")));
+        let (fitness, best) = found.best.map_or((start_fitness, start), |(f, s)| (f, s));
+        if fitness > start_fitness {
+            return Err(SolveError::Internal(format!(
+                "search returned (lateness, makespan) {fitness:?}, worse than its start {start_fitness:?}"
+            )));
         }
         let counters =
             vec![("schedules", greedy_schedules + found.schedules), (found.unit, found.steps), ("islands", k as u64)];
@@ -201,9 +236,10 @@ impl Search {
     }
 }
 
-/// What a method found: its best schedule if it beat the start, and its effort.
+/// What a method found: its best schedule and its fitness if it beat the start, and its
+/// effort.
 struct Found {
-    best: Option<(Time, Vec<Assignment>)>,
+    best: Option<(Fitness, Vec<Assignment>)>,
     schedules: u64,
     unit: &'static str,
     steps: u64,
@@ -211,8 +247,8 @@ struct Found {
 
 impl Found {
     /// The best of `islands` (ties: the lowest island) if it beats `start`.
-    fn new<'a>(start: Time, islands: impl Iterator<Item = (Time, &'a [Assignment])>, unit: &'static str) -> Self {
-        let mut best: Option<(Time, &[Assignment])> = None;
+    fn new<'a>(start: Fitness, islands: impl Iterator<Item = (Fitness, &'a [Assignment])>, unit: &'static str) -> Self {
+        let mut best: Option<(Fitness, &[Assignment])> = None;
         for (m, s) in islands {
             if m < start && best.is_none_or(|(b, _)| m < b) {
                 best = Some((m, s));
@@ -222,32 +258,32 @@ impl Found {
     }
 }
 
-/// The genetic algorithm on `k` islands (see the module docs).
+/// The genetic algorithm on `k` islands (see the module docs), each seeded with `seeds`.
+#[expect(clippy::too_many_arguments, reason = "the search's state, passed once")]
 fn genetic(
     problem: &Problem,
     start: &[Assignment],
+    seeds: Vec<Vec<TaskId>>,
     rng: &mut SplitMix64,
     k: usize,
     budget: Option<u64>,
     control: &Control,
     bound: Time,
 ) -> Result<Found, SolveError> {
-    let greedy_list = start_order(problem, start)?;
     let keys = [priorities(problem, Rule::LatestFinish, 0), priorities(problem, Rule::UpwardRank, 0)];
     let mut islands = (0..k)
         .map(|i| Island::new(problem, &keys, start.to_vec(), rng.split(), POPULATION, Budget::share(budget, i, k)))
         .collect::<Result<Vec<_>, _>>()?;
-    islands.par_iter_mut().try_for_each(|island| island.populate(vec![greedy_list.clone()], control))?;
+    islands.par_iter_mut().try_for_each(|island| island.populate(seeds.clone(), control))?;
     loop {
         islands.par_iter_mut().try_for_each(|island| island.evolve(EPOCH, control, bound))?;
-        let best = islands.iter().map(|i| i.best().0).min().unwrap_or(Time::MAX);
-        if best <= bound || control.stopped() || islands.iter().all(Island::exhausted) {
+        if islands.iter().any(|i| i.reached(bound)) || control.stopped() || islands.iter().all(Island::exhausted) {
             break;
         }
         migrate(&mut islands);
     }
-    let start_makespan = start.iter().map(|a| a.finish).max().unwrap_or(0);
-    let mut found = Found::new(start_makespan, islands.iter().map(Island::best), "generations");
+    let start_fitness = (lateness(problem, start), start.iter().map(|a| a.finish).max().unwrap_or(0));
+    let mut found = Found::new(start_fitness, islands.iter().map(Island::best), "generations");
     found.schedules = islands.iter().map(|i| i.schedules).sum();
     found.steps = islands.iter().map(|i| i.generations).sum();
     Ok(found)
@@ -273,8 +309,10 @@ fn tabu(
             break;
         }
     }
+    // Shops have no time rules (see `Shop::detect`): every schedule is on time.
     let start_makespan = start.iter().map(|a| a.finish).max().unwrap_or(0);
-    let mut found = Found::new(start_makespan, islands.iter().map(Tabu::best), "iterations");
+    let mut found =
+        Found::new((0, start_makespan), islands.iter().map(|i| ((0, i.best().0), i.best().1)), "iterations");
     found.schedules = islands.iter().map(|i| i.schedules).sum();
     found.steps = islands.iter().map(|i| i.iterations).sum();
     Ok(found)
@@ -316,6 +354,25 @@ fn start_order(problem: &Problem, start: &[Assignment]) -> Result<Vec<TaskId>, S
     Ok(list)
 }
 
+/// The start order of the warm start ([`SolveOptions::warm_start`]) when it places every task
+/// once and lists each task after its predecessors (it need not verify: a plan that misses a
+/// deadline or uses a node that is now down still gives a good order); else `None`.
+fn warm_order(problem: &Problem, warm: &Schedule) -> Option<Vec<TaskId>> {
+    let assignments = warm.assignments();
+    if assignments.len() != problem.task_count() {
+        return None;
+    }
+    let list = start_order(problem, &index_by_task(problem, assignments).ok()?).ok()?;
+    let mut position = vec![0usize; problem.task_count()];
+    for (i, t) in list.iter().enumerate() {
+        *position.get_mut(t.index())? = i;
+    }
+    let feasible = problem
+        .tasks()
+        .all(|t| problem.predecessors(t).iter().all(|e| position.get(e.task.index()) < position.get(t.index())));
+    feasible.then_some(list)
+}
+
 impl Scheduler for Search {
     fn name(&self) -> &'static str {
         "search"
@@ -330,5 +387,41 @@ impl Scheduler for Search {
                 Err(_) => self.solve(problem, started),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::example::five_tasks;
+
+    #[test]
+    fn a_warm_start_seeds_only_when_complete_and_in_dependency_order() {
+        let problem = five_tasks().unwrap();
+        let plan = Greedy::default().schedule(&problem).unwrap().schedule;
+        let order = warm_order(&problem, &plan).unwrap();
+        assert_eq!(order.len(), problem.task_count());
+        let mut missing = plan.assignments().to_vec();
+        missing.pop();
+        assert_eq!(warm_order(&problem, &Schedule::new(missing)), None);
+        // Every task starting at 0: ties go by topological order, still feasible.
+        let flat: Vec<Assignment> = plan.assignments().iter().map(|a| Assignment { start: 0, ..*a }).collect();
+        assert!(warm_order(&problem, &Schedule::new(flat)).is_some());
+        // A successor starting before its predecessor breaks the order.
+        let (first, last) = (problem.topological_order()[0], *problem.topological_order().last().unwrap());
+        let backwards: Vec<Assignment> = plan
+            .assignments()
+            .iter()
+            .map(|a| {
+                if a.task == last {
+                    Assignment { start: 0, ..*a }
+                } else if a.task == first {
+                    Assignment { start: 1_000, ..*a }
+                } else {
+                    *a
+                }
+            })
+            .collect();
+        assert_eq!(warm_order(&problem, &Schedule::new(backwards)), None);
     }
 }

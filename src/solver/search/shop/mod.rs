@@ -33,10 +33,12 @@ pub(super) struct Shop<'p> {
 
 impl<'p> Shop<'p> {
     /// The shop view of `problem`, or `None` when some usable node can run two of its tasks
-    /// at once (or the problem is too small or too large for the tabu search).
+    /// at once (or the problem is too small or too large for the tabu search, or has time
+    /// rules, which its disjunctive graph and re-timing do not know: the genetic algorithm
+    /// takes those).
     pub(super) fn detect(problem: &'p Problem) -> Option<Self> {
         let n = problem.task_count();
-        if !(2..=MAX_TASKS).contains(&n) {
+        if !(2..=MAX_TASKS).contains(&n) || problem.has_time_rules() {
             return None;
         }
         let r = problem.resource_count();
