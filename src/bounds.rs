@@ -11,7 +11,10 @@ use crate::model::{NodeId, PerNode, Problem, Time};
 ///
 /// * **Critical path**: the longest dependency chain with every task at its shortest
 ///   duration over the nodes it can run on and a transfer delay only where the two tasks
-///   share no node ([`crate::Cpm`]). O(tasks + dependencies).
+///   share no node, each task starting no earlier than its release date, `now` or fixed
+///   start, and routed around downtime: at the first time some node it can run on is free
+///   for its whole duration there ([`crate::Cpm`]). O(tasks + dependencies), plus
+///   O(tasks · nodes per task · log windows) with downtime.
 /// * **Resource energy**, per dimension: a task occupies `duration × demand` of "energy"
 ///   (at least its smallest value over its nodes), which it can spend only on the nodes it
 ///   may run on (its eligibility list, node selector and tolerations, and capacity), not
@@ -61,8 +64,9 @@ pub fn lower_bound(problem: &Problem) -> Time {
 }
 
 /// A proof that no schedule meets every deadline, if the critical path method finds one:
-/// a task whose earliest finish (from release dates, `now`, fixed tasks and its
-/// predecessors) comes after the latest finish the deadlines allow, with both times.
+/// a task whose earliest finish (from release dates, `now`, fixed tasks, its predecessors
+/// and downtime) comes after the latest finish the deadlines allow (around downtime too),
+/// with both times ([`Cpm::deadline_conflict`]).
 pub fn deadline_conflict(problem: &Problem) -> Option<(crate::TaskId, Time, Time)> {
     if !problem.has_deadlines() && !problem.has_fixed_tasks() {
         return None;
@@ -483,12 +487,37 @@ mod tests {
     }
 
     #[test]
+    fn the_critical_path_routes_around_downtime() {
+        // a (2) then b (2) on one node down over [3, 10): b cannot start at 2 and waits until
+        // 10, so 12; energy and pinned see 4 ticks of work around the window: 11.
+        let problem = ProblemSpec::new()
+            .node(NodeSpec::new("n").capacity("cpu", 1).unavailable(3, 10))
+            .task(TaskSpec::new("a", 2).demand("cpu", 1))
+            .task(TaskSpec::new("b", 2).demand("cpu", 1).after("a"))
+            .build()
+            .unwrap();
+        let bounds = LowerBounds::compute(&problem);
+        assert_eq!((bounds.critical_path, bounds.energy.clone(), bounds.pinned), (12, vec![11], 11));
+        assert_eq!(deadline_conflict(&problem), None);
+        // A deadline of 9 for b: it must run before the window, by 3, so a must finish by 1.
+        let mut spec = problem.to_spec();
+        spec.tasks[1].deadline = Some(9);
+        let late = spec.build().unwrap();
+        assert_eq!(deadline_conflict(&late), Some((crate::TaskId(1), 12, 3)));
+    }
+
+    #[test]
     fn the_pinned_bound_works_around_downtime() {
-        // Job shop m1 with a window [2, 6): a1 (3) and b1 (4) need 7 ticks of up-time from 0,
-        // so they end at 11 at the earliest, then the least tail 1.
+        // Job shop m1 with a window [2, 6): a1 (3) and b1 (4) need 7 ticks of up-time, which
+        // neither finds before the window (their heads are 6), so they end at 13 at the
+        // earliest, then the least tail 1.
         let mut spec = small_job_shop().to_spec();
         spec.nodes[0].unavailable.push(crate::WindowSpec { from: 2, to: 6 });
         let bounds = LowerBounds::compute(&spec.build().unwrap());
-        assert_eq!(bounds.pinned, 12);
+        assert_eq!(bounds.pinned, 14);
+        // A window [4, 6) leaves both room before it (heads 0): 7 ticks of up-time end at 9.
+        let mut spec = small_job_shop().to_spec();
+        spec.nodes[0].unavailable.push(crate::WindowSpec { from: 4, to: 6 });
+        assert_eq!(LowerBounds::compute(&spec.build().unwrap()).pinned, 10);
     }
 }

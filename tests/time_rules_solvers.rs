@@ -11,8 +11,35 @@ mod common;
 use common::instances::with_time_rules as live;
 use common::oracle::oracle;
 use dagplan::heuristic_solvers;
-use dagplan::{Auto, Dp, Problem, ProblemSpec, Scheduler, Search, Solution, SolveError, SolveOptions, Status};
+use dagplan::{
+    Auto, Cpm, Dp, Problem, ProblemSpec, Scheduler, Search, Solution, SolveError, SolveOptions, SplitMix64, Status,
+    WindowSpec,
+};
 use proptest::prelude::*;
+
+/// [`live`] with more downtime: one to three more windows on every node (merged with the
+/// ones `live` drew).
+fn down(seed: u64, tasks: usize, nodes: usize) -> Option<Problem> {
+    let mut spec = live(seed, tasks, nodes)?.to_spec();
+    let mut rng = SplitMix64::new(seed ^ 0xd0e5);
+    let horizon = 8 * tasks as u64 + 10;
+    for node in &mut spec.nodes {
+        for _ in 0..1 + rng.below(3) {
+            let from = rng.below(horizon);
+            node.unavailable.push(WindowSpec { from, to: from + 1 + rng.below(6) });
+        }
+        node.unavailable.sort_by_key(|w| (w.from, w.to));
+        let mut merged: Vec<WindowSpec> = Vec::new();
+        for w in node.unavailable.drain(..) {
+            match merged.last_mut() {
+                Some(last) if w.from <= last.to => last.to = last.to.max(w.to),
+                _ => merged.push(w),
+            }
+        }
+        node.unavailable = merged;
+    }
+    spec.build().ok()
+}
 
 fn checked(problem: &Problem, solution: &Solution) {
     if solution.status == Status::Infeasible {
@@ -111,6 +138,32 @@ proptest! {
             prop_assert!(bounds.best() <= m, "seed {}: {:?} above the optimum {}", seed, bounds, m);
         }
     }
+
+    /// The critical path method around downtime (its earliest and latest times, against the
+    /// optimum as deadline, and its proofs of unmeetable deadlines) never cuts off an optimal
+    /// schedule, with more downtime than [`live`] draws.
+    #[test]
+    fn cpm_around_downtime_never_cuts_off_an_optimum(seed in 0u64..1_000_000, tasks in 1usize..=5, nodes in 1usize..=3) {
+        let Some(problem) = down(seed, tasks, nodes) else { return Ok(()) };
+        let expected = oracle(&problem);
+        let cpm = Cpm::analyze(&problem);
+        if let Some((t, finish, due)) = cpm.deadline_conflict() {
+            prop_assert!(expected.is_none(), "seed {}: {} cannot finish by {} before {}", seed, t.index(), due, finish);
+        }
+        let Some(m) = expected else { return Ok(()) };
+        let bounds = dagplan::LowerBounds::compute(&problem);
+        prop_assert!(bounds.best() <= m, "seed {}: {:?} above the optimum {}", seed, bounds, m);
+        let optimum = Dp::default().schedule(&problem).unwrap();
+        prop_assert_eq!((optimum.makespan(), optimum.status), (m, Status::Optimal), "seed {}", seed);
+        checked(&problem, &optimum);
+        let windows = Cpm::with_deadline(&problem, m);
+        for a in optimum.schedule.assignments() {
+            let t = a.task;
+            prop_assert!(cpm.earliest_start(t) <= a.start && cpm.earliest_finish(t) <= a.finish, "seed {}: {:?}", seed, a);
+            prop_assert!(windows.latest_start(t) >= a.start && windows.latest_finish(t) >= a.finish, "seed {}: {:?}", seed, a);
+            prop_assert!(cpm.due(t).is_none_or(|due| a.finish <= due), "seed {}: {:?}", seed, a);
+        }
+    }
 }
 
 #[test]
@@ -178,8 +231,7 @@ fn exact_solvers_prove_optima_around_downtime() {
 }
 
 /// Downtime covering every start that a predecessor and a deadline leave (the validation,
-/// which looks at each task alone, lets it through): `cp` finds the contradiction while it
-/// builds its model, and proves infeasibility as `dp` does.
+/// which looks at each task alone, lets it through): the critical path method proves it.
 #[test]
 fn exact_solvers_prove_downtime_over_a_deadline_infeasible() {
     let problem = ProblemSpec::new()
@@ -192,6 +244,13 @@ fn exact_solvers_prove_downtime_over_a_deadline_infeasible() {
     assert_eq!(Dp::default().schedule(&problem).unwrap().status, Status::Infeasible);
     #[cfg(feature = "cp")]
     assert_eq!(dagplan::Cp::default().schedule(&problem).unwrap().status, Status::Infeasible);
+    // The critical path method routes `a` around the window (ready at 2, free at 10): the
+    // proof itself, so every solver, heuristics included, answers `Infeasible`.
+    let (task, finish, due) = dagplan::deadline_conflict(&problem).unwrap();
+    assert_eq!((problem.task_name(task), finish, due), ("a", 13, 4));
+    for solver in heuristic_solvers() {
+        assert_eq!(solver.schedule(&problem).unwrap().status, Status::Infeasible, "{}", solver.name());
+    }
 }
 
 /// The smallest input on which `search` once failed ("the greedy start left a task unplaced":

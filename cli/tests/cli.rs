@@ -200,6 +200,17 @@ fn solve_answers_no_with_exit_code_1_when_no_plan_meets_the_deadlines() {
     assert!(dir.read("late-result.json").contains("\"status\": \"infeasible\""));
     dagplan(&["verify", &problem, &out]).code(1).prints("no plan to check");
     dagplan(&["explain", &problem]).code(0).prints("latest finish (deadlines)");
+    // Downtime in the way of a chain and a deadline: the critical path method proves it,
+    // and the answer names the task and the times.
+    let downtime = dir.write(
+        "down.json",
+        r#"{"nodes": [{"name": "n", "unavailable": [{"from": 4, "to": 10}]}], "tasks": [
+            {"name": "b", "duration": 2},
+            {"name": "a", "duration": 3, "deadline": 9, "after": ["b"]}]}"#,
+    );
+    dagplan(&["solve", &downtime, "--solver", "greedy"])
+        .code(1)
+        .prints("a finishes at 13 at the earliest (around downtime) but must finish by 4");
 }
 
 #[test]

@@ -143,6 +143,25 @@ impl Problem {
         start
     }
 
+    /// The latest start at which a task of this duration finishes by `until` on the node
+    /// without meeting any of its downtime windows; `None` when it cannot (not even from 0).
+    /// The mirror of [`available_from`](Self::available_from).
+    pub fn available_until(&self, node: NodeId, until: Time, duration: Time) -> Option<Time> {
+        let windows = self.unavailable(node);
+        let mut start = until.checked_sub(duration)?;
+        // Windows starting after the task's interval (or instant) cannot block: skip them.
+        let last = windows.partition_point(|w| w.from < until.max(start.saturating_add(1)));
+        for w in windows.get(..last).unwrap_or(&[]).iter().rev() {
+            if w.blocks(start, start.saturating_add(duration)) {
+                // Finish by the window's start; a zero-length task runs at an instant before it.
+                start = w.from.checked_sub(duration.max(1))?;
+            } else if w.to <= start {
+                break; // sorted: every earlier window ends earlier still
+            }
+        }
+        Some(start)
+    }
+
     /// Whether a task of this duration may run on the node from `start` (no downtime met).
     pub fn is_available(&self, node: NodeId, start: Time, duration: Time) -> bool {
         self.available_from(node, start, duration) == start
@@ -199,5 +218,25 @@ mod tests {
         assert!(!w.blocks(0, 10) && !w.blocks(20, 25));
         assert!(w.blocks(10, 10) && w.blocks(19, 19));
         assert!(!w.blocks(9, 9) && !w.blocks(20, 20));
+    }
+
+    #[test]
+    fn the_latest_start_before_a_time_mirrors_the_earliest_after_one() {
+        let problem = ProblemSpec::new()
+            .node(crate::NodeSpec::new("n").unavailable(10, 20).unavailable(25, 30))
+            .task(crate::TaskSpec::new("a", 1))
+            .build()
+            .unwrap();
+        let n = NodeId(0);
+        let until = |t, d| problem.available_until(n, t, d);
+        assert_eq!([until(40, 5), until(29, 5), until(24, 5), until(26, 7)], [Some(35), Some(20), Some(5), Some(3)]);
+        assert_eq!([until(24, 4), until(12, 0), until(4, 5)], [Some(20), Some(9), None]);
+        // Brute force: the latest fitting start, against `is_available`.
+        for t in 0..45 {
+            for d in 0..8 {
+                let brute = (0..=t).rev().filter(|&s| s + d <= t).find(|&s| problem.is_available(n, s, d));
+                assert_eq!(until(t, d), brute, "until {t}, duration {d}");
+            }
+        }
     }
 }

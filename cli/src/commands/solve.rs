@@ -65,6 +65,13 @@ pub fn run(args: &SolveArgs) -> Outcome {
             write_file(path, &(document.to_json() + "\n"))?;
         }
         let _ = writeln!(out, "{label} proved that no plan meets every deadline.");
+        if let Some((task, earliest, latest)) = dagplan::deadline_conflict(&problem) {
+            let _ = writeln!(
+                out,
+                "{} finishes at {earliest} at the earliest (around downtime) but must finish by {latest}",
+                problem.task_name(task)
+            );
+        }
         if let Some(path) = &args.out {
             let _ = writeln!(out, "result written to {}", path.display());
         }
