@@ -9,7 +9,7 @@ use crate::model::{
     WindowSpec,
 };
 use crate::schedule::{Assignment, Schedule};
-use crate::solver::{Scheduler, Solution, SolveError, SolveOptions, Status};
+use crate::solver::{CriticalPath, Scheduler, Solution, SolveError, SolveOptions, Status};
 
 /// Something that happened since the previous plan was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,14 +111,17 @@ pub enum ReplanError {
 /// still feasible, [`Replanning::solve`] hands it to the solver as
 /// [`SolveOptions::warm_start`], so every solver returns it unless it finds a shorter plan
 /// (and the exact solvers search only below it): replanning never makes the plan worse. With
-/// [`Replan::keep_nodes`], the solver is run twice: with every pending task pinned to its
-/// previous node (where it can still run), and freely but preferring each task's previous
-/// node among equally good ones ([`SolveOptions::prefer_nodes`]); the pinned plan is kept
-/// unless the free one is shorter. Either way [`Replanned::moved`] counts the tasks that
-/// changed node.
+/// [`Replan::keep_nodes`], the warm start is a *kept plan*, with every pending task on its
+/// previous node (where it can still run): the previous plan when it is still feasible, else
+/// one `critical-path` pass over the problem with those tasks pinned. The solver runs once,
+/// from that warm start and preferring each task's previous node among equally good ones
+/// ([`SolveOptions::prefer_nodes`]); its plan replaces the kept one only when it is shorter
+/// (so the exact solvers move tasks only when moving shortens the kept plan). Either way
+/// [`Replanned::moved`] counts the tasks that changed node.
 ///
 /// Building the problem is O((tasks + dependencies + nodes) · log) plus the validation of the
-/// new problem; solving costs what the solver costs (twice with `keep_nodes`).
+/// new problem; solving costs what the solver costs (plus one `critical-path` pass with
+/// `keep_nodes` when the previous plan no longer fits).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Replan {
     now: Time,
@@ -531,39 +534,65 @@ impl Replanning {
         solver: impl Fn(SolveOptions) -> S,
     ) -> Result<Replanned, ReplanError> {
         let started = Instant::now();
-        let mut options = match &self.warm_start {
+        // With kept nodes, the kept plan is the warm start: the solver returns a plan no longer.
+        let kept = match self.keep_nodes {
+            true => self.kept_plan()?.map(Arc::new),
+            false => None,
+        };
+        let mut options = match kept.as_ref().or(self.warm_start.as_ref()) {
             Some(warm) => SolveOptions { warm_start: Some(Arc::clone(warm)), ..options },
             None => options,
         };
         if self.keep_nodes {
             options = options.prefer_nodes(self.previous_node.clone());
         }
-        let free = solver(options.clone()).schedule(&self.problem);
-        let mut best = match free {
+        let free = match solver(options).schedule(&self.problem) {
             Ok(solution) if solution.status == Status::Infeasible => {
                 return Ok(Replanned { solution, moved: 0, kept_previous: false });
             }
             Ok(solution) => Some(solution),
-            Err(SolveError::DeadlinesMissed(_)) if self.keep_nodes => None,
+            Err(SolveError::DeadlinesMissed(_)) if kept.is_some() => None,
             Err(e) => return Err(e.into()),
         };
-        // Kept nodes: the same solver on the problem with every pending task on its node.
-        if self.keep_nodes
-            && let Some(pinned) = self.pinned_problem()?
-            && let Ok(kept) = solver(options).schedule(&pinned)
-            && kept.status != Status::Infeasible
-            && best.as_ref().is_none_or(|b| b.makespan() >= kept.makespan())
-        {
-            // The pinned problem's bound does not hold for the free one.
-            let bound = best.as_ref().map_or(0, |s| s.lower_bound);
-            best = Some(Solution::new(&self.problem, kept.schedule, bound, started, kept.stats.counters)?);
-        }
-        let Some(solution) = best else {
-            return Err(ReplanError::Solve(SolveError::Internal("replanning produced no plan".into())));
+        let solution = match (free, kept) {
+            // Moving pays only when it shortens the plan: at equal makespan, the kept plan (with
+            // the solver's lower bound, which holds for the same problem).
+            (Some(free), Some(kept)) if free.makespan() >= kept.makespan() && *kept != free.schedule => {
+                let counters = free.stats.counters;
+                Solution::new(&self.problem, Schedule::clone(&kept), free.lower_bound, started, counters)?
+            }
+            (Some(free), _) => free,
+            (None, Some(kept)) => Solution::new(&self.problem, Schedule::clone(&kept), 0, started, Vec::new())?,
+            (None, None) => {
+                return Err(ReplanError::Solve(SolveError::Internal("replanning produced no plan".into())));
+            }
         };
         let moved = self.moved(&solution.schedule);
         let kept_previous = self.warm_start.as_deref() == Some(&solution.schedule);
         Ok(Replanned { solution, moved, kept_previous })
+    }
+
+    /// The plan with every pending task on its previous node (where it can still run): the
+    /// previous plan when it is still feasible, else one `critical-path` pass over the problem
+    /// with those tasks pinned; `None` when no task can stay, pinning breaks a rule, or that
+    /// pass misses a deadline.
+    fn kept_plan(&self) -> Result<Option<Schedule>, ReplanError> {
+        if let Some(previous) = &self.warm_start {
+            return Ok(Some(Schedule::clone(previous)));
+        }
+        let pinned = match self.pinned_problem() {
+            Ok(Some(pinned)) => pinned,
+            // Nothing to pin, or pinning breaks a rule (a deadline on the old node): no kept plan.
+            Ok(None) | Err(ReplanError::Model(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        match CriticalPath::default().schedule(&pinned) {
+            // The pinned problem has the same ids and rules, and fewer placements: its plans
+            // are plans of the free problem.
+            Ok(solution) if solution.status != Status::Infeasible => Ok(Some(solution.schedule)),
+            Ok(_) | Err(SolveError::DeadlinesMissed(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The problem with every task that is neither fixed nor new restricted to its previous
