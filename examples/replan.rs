@@ -1,8 +1,9 @@
 //! Replanning a live cluster after a node fails: a generated workflow is planned with
 //! `greedy`; at a third of the plan the node running the most tasks fails (removed: what ran
 //! there starts again); the new problem is built from the plan ([`dagplan::Replan`]) and
-//! planned again with `greedy` (the default portfolio, and one pass). Prints the time to build
-//! the new problem and to solve it, the makespans, the lower bound and how many tasks moved.
+//! planned again with `greedy` (the default portfolio, and one pass; each also with
+//! `keep_nodes`). Prints the time to build the new problem and to solve it, the makespans,
+//! the lower bound and how many tasks moved.
 //!
 //! ```text
 //! cargo run --release --no-default-features --example replan              # 10,000 and 100,000 tasks
@@ -76,6 +77,7 @@ fn run(tasks: usize) -> Result<(), Box<dyn std::error::Error>> {
             ("greedy portfolio", true, &replanning),
             ("greedy one pass", false, &replanning),
             ("one pass, kept", false, &kept),
+            ("portfolio, kept", true, &kept),
         ] {
             let solved = Instant::now();
             let cpu = cpu_seconds();

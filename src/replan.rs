@@ -116,7 +116,8 @@ pub enum ReplanError {
 /// one `critical-path` pass over the problem with those tasks pinned. The solver runs once,
 /// from that warm start and preferring each task's previous node among equally good ones
 /// ([`SolveOptions::prefer_nodes`]); its plan replaces the kept one only when it is shorter
-/// (so the exact solvers move tasks only when moving shortens the kept plan). Either way
+/// (an exact solver thus moves tasks only when the optimum is shorter than the kept plan,
+/// and proves the kept plan optimal otherwise). Either way
 /// [`Replanned::moved`] counts the tasks that changed node.
 ///
 /// Building the problem is O((tasks + dependencies + nodes) · log) plus the validation of the

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test fails loudly
 
 use dagplan::example::{documented_deployment, five_tasks};
-use dagplan::{CriticalPath, Greedy, NodeSpec, Replan, Scheduler, SolveOptions, Status, TaskSpec, solver_by_name};
+use dagplan::{CriticalPath, Dp, Greedy, NodeSpec, Replan, Scheduler, SolveOptions, Status, TaskSpec, solver_by_name};
 
 /// The five-task example planned by the library; at 35, v3 is still running and will take 10
 /// ticks longer than planned, and the node that would run v4 is in maintenance from 45 to 80.
@@ -102,6 +102,16 @@ fn keep_nodes_moves_only_when_it_pays() {
     let replanned = replanning.solve(SolveOptions::default(), Greedy::new).unwrap();
     assert_eq!(replanned.moved, 0);
     assert_eq!(replanned.solution.makespan(), 70);
+    // One exact solve: the kept plan is the warm start, proven optimal, and nothing moves.
+    let replanned = replanning.solve(SolveOptions::default(), Dp::new).unwrap();
+    assert_eq!((replanned.moved, replanned.solution.status, replanned.kept_previous), (0, Status::Optimal, true));
+    assert_eq!(replanned.solution.makespan(), 70);
+    // With n2 down, the optimum moves v4 (and proves 70).
+    let replanning = Replan::at(35).node_unavailable("n2", 35, 1000).keep_nodes(true).problem(&problem, &plan).unwrap();
+    let replanned = replanning.solve(SolveOptions::default(), Dp::new).unwrap();
+    assert_eq!(replanned.solution.schedule.verify(&replanning.problem), Ok(()));
+    assert_eq!((replanned.solution.makespan(), replanned.solution.status), (70, Status::Optimal));
+    assert!(replanned.moved >= 1);
 }
 
 #[test]
