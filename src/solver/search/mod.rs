@@ -69,7 +69,9 @@ const POPULATION: usize = 100;
 ///    plans that meet every deadline count as improvements (reported, shared with a
 ///    portfolio). Double justification does not run under time rules: its backward pass
 ///    would have to mirror downtime, fixed tasks and releases around the makespan, which it
-///    does not (a child then costs one schedule, not three).
+///    does not (a child then costs one schedule, not three; a variant whose backward pass
+///    only orders the tasks for the forward one measured no better: BENCHMARKS.md, "Search
+///    under time rules").
 ///
 ///    Islands run in epochs of 3,000 schedules and synchronise in between, so the result
 ///    does not depend on thread timing.
