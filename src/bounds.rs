@@ -18,7 +18,8 @@ use crate::model::{NodeId, PerNode, Problem, Time};
 /// * **Resource energy**, per dimension: a task occupies `duration × demand` of "energy"
 ///   (at least its smallest value over its nodes), which it can spend only on the nodes it
 ///   may run on (its eligibility list, node selector and tolerations, and capacity), not
-///   before its release date or `now`, and not while a node is down. Tasks are grouped by
+///   before its earliest start by the critical path method (its release date, `now`, its
+///   predecessors, downtime), and not while a node is down. Tasks are grouped by
 ///   that set of nodes; for each set `S` (every group's set and the whole cluster), the tasks
 ///   confined to `S` (their set is a subset of it) must fit into what `S` supplies from the
 ///   earliest of their starts `t0`: the makespan is at least the first `M` at which the
@@ -49,7 +50,7 @@ impl LowerBounds {
     /// Computes every bound.
     pub fn compute(problem: &Problem) -> Self {
         let cpm = Cpm::analyze(problem);
-        Self { critical_path: cpm.length(), energy: energy_bounds(problem), pinned: pinned_bound(problem, &cpm) }
+        Self { critical_path: cpm.length(), energy: energy_bounds(problem, &cpm), pinned: pinned_bound(problem, &cpm) }
     }
 
     /// The strongest of them.
@@ -75,10 +76,10 @@ pub fn deadline_conflict(problem: &Problem) -> Option<(crate::TaskId, Time, Time
 }
 
 /// The energy bound per dimension (see [`LowerBounds`]).
-fn energy_bounds(problem: &Problem) -> Vec<Time> {
+fn energy_bounds(problem: &Problem, cpm: &Cpm) -> Vec<Time> {
     let width = problem.resource_count();
     let mut best = vec![0; width];
-    for group in Group::confined(problem) {
+    for group in Group::confined(problem, cpm) {
         for (r, best) in best.iter_mut().enumerate() {
             let Some(&need) = group.need.get(r) else { continue };
             if need == 0 {
@@ -244,7 +245,7 @@ struct Group {
 impl Group {
     /// For each set of nodes that a group of tasks can run on (and the union of them all),
     /// the tasks confined to it: their energy and their earliest start.
-    fn confined(problem: &Problem) -> Vec<Group> {
+    fn confined(problem: &Problem, cpm: &Cpm) -> Vec<Group> {
         let width = problem.resource_count();
         let mut groups: Vec<Group> = Vec::new();
         let mut index: HashMap<NodeSet, usize> = HashMap::new();
@@ -275,7 +276,7 @@ impl Group {
             for (need, &q) in group.need.iter_mut().zip(problem.demand(t)) {
                 *need += d * u128::from(q);
             }
-            group.start = group.start.min(problem.not_before(t));
+            group.start = group.start.min(cpm.earliest_start(t)); // at least its release and `now`
         }
         let mut all = Group { nodes: NodeSet::empty(problem.node_count()), need: vec![0; width], start: Time::MAX };
         for g in &groups {
@@ -504,6 +505,22 @@ mod tests {
         spec.tasks[1].deadline = Some(9);
         let late = spec.build().unwrap();
         assert_eq!(deadline_conflict(&late), Some((crate::TaskId(1), 12, 3)));
+    }
+
+    #[test]
+    fn energy_starts_at_the_earliest_start_of_the_confined_tasks() {
+        // a (10) on y, then three tasks of 10 on x or z: 30 units from 10 on two nodes, 25
+        // (from 0 it was 15; the critical path says 20).
+        let mut spec = ProblemSpec::new()
+            .node(NodeSpec::new("x").capacity("cpu", 1))
+            .node(NodeSpec::new("y").capacity("cpu", 1))
+            .node(NodeSpec::new("z").capacity("cpu", 1))
+            .task(TaskSpec::new("a", 10).demand("cpu", 1).nodes(["y"]));
+        for name in ["b", "c", "d"] {
+            spec = spec.task(TaskSpec::new(name, 10).demand("cpu", 1).nodes(["x", "z"]).after("a"));
+        }
+        let bounds = LowerBounds::compute(&spec.build().unwrap());
+        assert_eq!((bounds.critical_path, bounds.energy.clone(), bounds.pinned), (20, vec![25], 20));
     }
 
     #[test]
