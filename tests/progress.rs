@@ -12,7 +12,7 @@ use common::instances::small_mixed;
 use common::progress::{check_stream, recording};
 use dagplan::Generator;
 use dagplan::solver_by_name;
-use dagplan::{Improvement, Problem, Scheduler, Search, SolveOptions};
+use dagplan::{Improvement, Problem, Progress, Scheduler, Search, SolveOptions};
 use proptest::prelude::*;
 
 #[test]
@@ -45,34 +45,45 @@ fn options_stay_printable_with_a_listener() {
     assert!(text.contains("seed: 3") && text.contains("<fn>"), "{text}");
 }
 
+/// A tight generated instance on two nodes with delays (greedy is often not optimal on it).
+fn two_nodes(tasks: usize, window: usize, seed: u64) -> Problem {
+    Generator {
+        tasks,
+        nodes: 2,
+        resources: 2,
+        dependencies: 1.0,
+        window,
+        tightness: 0.9,
+        max_duration: 10,
+        eligibility: 0.2,
+        heterogeneity: 0.3,
+        max_delay: 3,
+        seed,
+    }
+    .generate()
+    .unwrap()
+}
+
+/// How many schedules and bounds `solver` reported under its own name.
+fn own_reports(events: &[Progress], solver: &str) -> (usize, usize) {
+    let schedules = events.iter().filter(|p| p.solver == solver && p.schedule().is_some()).count();
+    let bounds = events.iter().filter(|p| p.solver == solver && matches!(p.improvement, Improvement::Bound(_))).count();
+    (schedules, bounds)
+}
+
 /// On instances where greedy is not optimal, dp reports the shorter schedules it finds and
 /// the bounds it proves, under its own name, in the same stream.
 #[test]
 fn dp_reports_its_own_schedules_and_bounds() {
     let (mut own_schedules, mut own_bounds) = (0, 0);
     for seed in 0..40 {
-        let problem = Generator {
-            tasks: 14,
-            nodes: 2,
-            resources: 2,
-            dependencies: 1.0,
-            window: 6,
-            tightness: 0.9,
-            max_duration: 10,
-            eligibility: 0.2,
-            heterogeneity: 0.3,
-            max_delay: 3,
-            seed,
-        }
-        .generate()
-        .unwrap();
+        let problem = two_nodes(14, 6, seed);
         let (options, seen) = recording(SolveOptions::default().time_limit(Duration::from_secs(2)));
         let solution = solver_by_name("dp", &options).unwrap().schedule(&problem).unwrap();
         let events = seen.lock().unwrap();
         check_stream(&problem, &events, &solution);
-        own_schedules += events.iter().filter(|p| p.solver == "dp" && p.schedule().is_some()).count();
-        own_bounds +=
-            events.iter().filter(|p| p.solver == "dp" && matches!(p.improvement, Improvement::Bound(_))).count();
+        let (schedules, bounds) = own_reports(&events, "dp");
+        (own_schedules, own_bounds) = (own_schedules + schedules, own_bounds + bounds);
     }
     assert!(own_schedules > 0 && own_bounds > 0, "dp found {own_schedules} schedules and {own_bounds} bounds");
 }
@@ -89,9 +100,8 @@ fn cp_reports_its_own_schedules_and_bounds() {
         let solution = solver_by_name("cp", &options).unwrap().schedule(&problem).unwrap();
         let events = seen.lock().unwrap();
         check_stream(&problem, &events, &solution);
-        own_schedules += events.iter().filter(|p| p.solver == "cp" && p.schedule().is_some()).count();
-        own_bounds +=
-            events.iter().filter(|p| p.solver == "cp" && matches!(p.improvement, Improvement::Bound(_))).count();
+        let (schedules, bounds) = own_reports(&events, "cp");
+        (own_schedules, own_bounds) = (own_schedules + schedules, own_bounds + bounds);
     }
     assert!(own_schedules > 0 && own_bounds > 0, "cp found {own_schedules} schedules and {own_bounds} bounds");
 }
@@ -102,21 +112,7 @@ fn cp_reports_its_own_schedules_and_bounds() {
 fn search_reports_its_improvements_as_they_come() {
     let mut own = 0;
     for seed in 0..10 {
-        let problem = Generator {
-            tasks: 30,
-            nodes: 2,
-            resources: 2,
-            dependencies: 1.0,
-            window: 8,
-            tightness: 0.9,
-            max_duration: 10,
-            eligibility: 0.2,
-            heterogeneity: 0.3,
-            max_delay: 3,
-            seed,
-        }
-        .generate()
-        .unwrap();
+        let problem = two_nodes(30, 8, seed);
         let (options, seen) = recording(SolveOptions::default().seed(seed).threads(1));
         let solution = Search::new(options).schedules(3_000).schedule(&problem).unwrap();
         let events = seen.lock().unwrap();
