@@ -20,12 +20,16 @@ const SINGLE_EXACT_SHARE: f64 = 0.5;
 /// a couple of seconds on a model of 100,000 nonzeros on a 2-core VM, so a shorter run could
 /// overshoot the time limit (and rarely proves what `dp` did not).
 const ILP_MIN_TIME: Duration = Duration::from_secs(2);
-/// The largest `ilp` model (in nonzeros) per second of its time: HiGHS's presolve cannot be
-/// interrupted, and on a loaded 2-core VM models of 550,000–950,000 nonzeros overran a 7 s
-/// limit by 1–3.5 s, while one of 290,000 was proven in 1 s. A larger model is refused
-/// (`SolveError::TooLarge`) and the lane improves instead.
+/// The largest `ilp` model (in nonzeros) per second of its time: HiGHS's MIP presolve cannot
+/// be interrupted and ignores HiGHS's own time limit. On a loaded 2-core VM it ran 6.0–8.2 s
+/// against a 2.3 s limit on a 155,869-nonzero model of PSPLIB j6029_6 (up to 41 µs per
+/// nonzero), and with the earlier 60,000 per second `auto` returned after up to 19.2 s with a
+/// 10 s limit on 23 of the 480 j60 instances; models of 550,000–950,000 nonzeros of generated
+/// workflows overran a 7 s limit by 1–3.5 s. At 20,000 per second (50 µs of time per nonzero)
+/// the presolve fits in the time given. A larger model is refused (`SolveError::TooLarge`)
+/// and the lane improves instead.
 #[cfg(feature = "ilp")]
-const ILP_NONZEROS_PER_SECOND: f64 = 60_000.0;
+const ILP_NONZEROS_PER_SECOND: f64 = 20_000.0;
 
 /// How [`Auto`] spreads its members over the threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -57,7 +61,7 @@ pub enum Split {
 ///    whose exact solvers finish early — one refused a too-large instance, or the state cap
 ///    of `dp` was reached — improves for the rest of the time with its own seed, so no thread
 ///    idles. `ilp` starts only with at least 2 s left, and only on models of at most
-///    60,000 nonzeros per second of its time (HiGHS's presolve cannot be interrupted: a
+///    20,000 nonzeros per second of its time (HiGHS's presolve cannot be interrupted: a
 ///    larger model is refused with `TooLarge` and the lane improves). With one thread the single lane gives the exact solvers half of the
 ///    time, then improves.
 /// 3. Every member shares one incumbent: a better schedule found by any member tightens the
