@@ -37,6 +37,11 @@ use crate::solver::list::{Decoder, Policy, lateness, sampled_list};
 
 /// How good a schedule is, smaller first: (total lateness, makespan).
 pub(super) type Fitness = (Time, Time);
+
+/// The fitness of a complete schedule.
+pub(super) fn fitness(problem: &Problem, schedule: &[Assignment]) -> Fitness {
+    (lateness(problem, schedule), schedule.iter().map(|a| a.finish).max().unwrap_or(0))
+}
 /// Generations without a better island best before the population is rebuilt.
 const STALL: u32 = 40;
 /// Probability of each adjacent swap.
@@ -85,7 +90,8 @@ impl<'p> Island<'p> {
         budget: Budget,
     ) -> Result<Self, SolveError> {
         let mut decoder = Decoder::new(problem);
-        let best_fitness = (lateness(problem, &best), decoder.adopt(best.clone())?);
+        decoder.adopt(best.clone())?;
+        let best_fitness = fitness(problem, &best);
         let per_child = if decoder.justifies() { 3 } else { 1 };
         Ok(Self {
             problem,

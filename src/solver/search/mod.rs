@@ -11,11 +11,11 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use self::control::{Budget, Control};
-use self::ga::{Fitness, Island};
+use self::ga::{Fitness, Island, fitness};
 use self::shop::Shop;
 use self::shop::tabu::Tabu;
 use super::heuristic::heuristic_schedule;
-use super::list::{Decoder, Rule, lateness, priorities};
+use super::list::{Decoder, Rule, priorities};
 use super::shared::Incumbent;
 use super::{Greedy, Scheduler, Solution, SolveError, SolveOptions, Status};
 use crate::bounds::lower_bound;
@@ -200,7 +200,7 @@ impl Search {
         let start = index_by_task(problem, &start)?;
         let counters = vec![("schedules", greedy_schedules), ("islands", 0)];
         let bound = lower_bound(problem);
-        let start_fitness = (lateness(problem, &start), start.iter().map(|a| a.finish).max().unwrap_or(0));
+        let start_fitness = fitness(problem, &start);
         if start_fitness <= (0, bound) || problem.task_count() < 2 || deadline.reached() {
             return Solution::new(problem, Schedule::new(start), 0, started, counters);
         }
@@ -284,8 +284,7 @@ fn genetic(
         }
         migrate(&mut islands);
     }
-    let start_fitness = (lateness(problem, start), start.iter().map(|a| a.finish).max().unwrap_or(0));
-    let mut found = Found::new(start_fitness, islands.iter().map(Island::best), "generations");
+    let mut found = Found::new(fitness(problem, start), islands.iter().map(Island::best), "generations");
     found.schedules = islands.iter().map(|i| i.schedules).sum();
     found.steps = islands.iter().map(|i| i.generations).sum();
     Ok(found)
@@ -312,9 +311,8 @@ fn tabu(
         }
     }
     // Shops have no time rules (see `Shop::detect`): every schedule is on time.
-    let start_makespan = start.iter().map(|a| a.finish).max().unwrap_or(0);
     let mut found =
-        Found::new((0, start_makespan), islands.iter().map(|i| ((0, i.best().0), i.best().1)), "iterations");
+        Found::new(fitness(shop.problem, start), islands.iter().map(|i| ((0, i.best().0), i.best().1)), "iterations");
     found.schedules = islands.iter().map(|i| i.schedules).sum();
     found.steps = islands.iter().map(|i| i.iterations).sum();
     Ok(found)
