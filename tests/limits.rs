@@ -181,7 +181,7 @@ fn a_cancel_flag_stops_a_running_solve_with_its_best_schedule() {
         cases.push(("cp", hard_rcpsp(), cores()));
     }
     cases.push(("search", hard_rcpsp(), cores()));
-    // Without a time limit `auto`'s exact lane runs `dp` to its end: cancelled while it runs.
+    // Without a time limit `auto`'s exact lanes run to their end: cancelled while they run.
     cases.push(("auto", hard_rcpsp(), AUTO_THREADS as u32));
     let auto_options =
         |options: SolveOptions, name: &str| if name == "auto" { options.threads(AUTO_THREADS) } else { options };

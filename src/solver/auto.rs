@@ -14,8 +14,9 @@ use crate::schedule::Schedule;
 
 /// Share of an exact lane's time given to `dp` when other exact solvers follow it.
 const DP_SHARE: f64 = 0.3;
-/// Share of the time the exact solvers get when there is a single thread.
-const SINGLE_EXACT_SHARE: f64 = 0.5;
+/// Share of the time left that the exact solvers get on a lane that also improves: the single
+/// lane of one thread, or lane 0 once its plan stalls.
+const EXACT_SHARE: f64 = 0.5;
 /// The least time `ilp` is started with: HiGHS's presolve has no interrupt point and can take
 /// a couple of seconds on a model of 100,000 nonzeros on a 2-core VM, so a shorter run could
 /// overshoot the time limit (and rarely proves what `dp` did not).
@@ -55,15 +56,20 @@ pub enum Split {
 ///    plan within milliseconds, reported through [`SolveOptions::on_progress`] at once. If it
 ///    meets the bound, that is the answer.
 /// 2. The remaining time is split into **lanes**, one per thread ([`SolveOptions::threads`],
-///    0: all available). With the default [`Split::Lanes`], lane 0 improves the plan with the
-///    anytime [`Search`] (one island); the other lanes run the exact solvers one after another (on one spare
-///    thread: `cp` for half of the time, then `dp` for 30 %, then `ilp` for the rest), and a lane
-///    whose exact solvers finish early — one refused a too-large instance, or the state cap
-///    of `dp` was reached — improves for the rest of the time with its own seed, so no thread
-///    idles. `ilp` starts only with at least 2 s left, and only on models of at most
-///    20,000 nonzeros per second of its time (HiGHS's presolve cannot be interrupted: a
-///    larger model is refused with `TooLarge` and the lane improves). With one thread the single lane gives the exact solvers half of the
-///    time, then improves.
+///    0: all available). With the default [`Split::Lanes`], each spare thread runs one exact
+///    solver for the whole time (`cp` first, then `dp`, then `ilp`, as threads allow), and
+///    lane 0 improves the plan with the anytime [`Search`] (one island). When exact solvers are
+///    left over (two threads: `dp` and `ilp`), lane 0 hands its thread over to them once the
+///    plan has stalled: it has not improved for a tenth of the time limit (at least 0.2 s),
+///    nor for as long as it took to reach it. They then get half of the time left (`dp` 30 %
+///    of that half, then `ilp`), and lane 0 improves again. A lane whose exact solvers finish
+///    early — one refused a too-large instance, or the state cap of `dp` was reached —
+///    improves for the rest of the time with its own seed, so no thread idles. `ilp` starts
+///    only with at least 2 s left, and only on models of at most 20,000 nonzeros per second
+///    of its time (HiGHS's presolve cannot be interrupted: a larger model is refused with
+///    `TooLarge` and the lane improves). With one thread the single lane gives the exact
+///    solvers half of the time (`cp` half of that, `dp` 30 % of it, then `ilp`), then
+///    improves.
 /// 3. Every member shares one incumbent: a better schedule found by any member tightens the
 ///    others' upper bound (`dp` prunes with it, `ilp` and `cp` build their models below it),
 ///    and a bound proven by any member is the portfolio's. When the bound meets the best
@@ -134,14 +140,30 @@ enum Step {
     Exact(&'static str, f64),
     /// Improve the best plan until the lane's end (seeded with the lane's number).
     Improve,
+    /// Improve the best plan until it has not improved for a while (see [`stall`]).
+    ImproveUntilStall,
 }
 
-/// The exact members available in this build, in the order they run in a shared lane: `cp`
-/// first (it proves most, and most of it within a second), then `dp` (which closes some
-/// resource-tight instances `cp` leaves open), then `ilp`. Against `dp` first, measured in one
-/// alternating run (BENCHMARKS.md, *Auto*): 56 against 54 of the 60 hard j30 instances proven,
-/// the same 17 of 20 tight workflows proven in 2.0 s instead of 4.6 s on average, and no change
-/// on 40 hard j60 instances.
+/// Share of the time limit without a better plan after which the improving lane hands its
+/// thread over to the exact members left over (at least [`MIN_STALL`], and at least the time
+/// it took to reach the plan: see `Incumbent::stalled`).
+const STALL_SHARE: f64 = 0.1;
+/// The shortest stall (see [`STALL_SHARE`]).
+const MIN_STALL: Duration = Duration::from_millis(200);
+
+/// The least time the plan must not improve before the improving lane hands over (`None`:
+/// without a time limit it runs to its own budget).
+fn stall(time_limit: Option<Duration>) -> Option<Duration> {
+    time_limit.map(|limit| limit.mul_f64(STALL_SHARE).max(MIN_STALL))
+}
+
+/// The exact members available in this build, in order: the first ones get the spare threads,
+/// the rest share a lane in this order. `cp` first (it proves most, and most of it within a
+/// second), then `dp` (which closes some resource-tight instances `cp` leaves open), then
+/// `ilp`. Measured in alternating runs (BENCHMARKS.md, *`cp` inside `auto`*): `cp` before `dp`
+/// proved 56 against 54 of the 60 hard j30 instances and the tight workflows in 2.0 s instead
+/// of 4.6 s; `cp` on a lane of its own, with `dp` and `ilp` after the improving lane stalls,
+/// proved 8 against 5 of 40 hard j60 instances with plans as short.
 fn exact_members() -> Vec<&'static str> {
     ["cp", "dp", "ilp"].into_iter().filter(|&name| solver_by_name(name, &SolveOptions::default()).is_ok()).collect()
 }
@@ -156,14 +178,19 @@ fn lanes(split: Split, threads: usize, exact: &[&'static str]) -> Vec<Vec<Step>>
             lanes.push(vec![Step::Improve]);
             lanes
         }
-        Split::Lanes if threads == 1 => vec![shared_lane(exact, SINGLE_EXACT_SHARE)],
+        Split::Lanes if threads == 1 => vec![shared_lane(exact, EXACT_SHARE)],
         Split::Lanes => {
-            let exact_lanes = (threads - 1).min(exact.len()).max(1);
-            let mut lanes = vec![vec![Step::Improve]];
-            for lane in 0..exact_lanes {
-                let mine: Vec<&'static str> = exact.iter().skip(lane).step_by(exact_lanes).copied().collect();
-                lanes.push(shared_lane(&mine, 1.0));
-            }
+            // One exact member per spare thread for the whole time; the members left over
+            // run on the improving lane once the plan stalls, sharing the time left as the
+            // single lane of one thread does.
+            let (own, left_over) = exact.split_at((threads - 1).min(exact.len()));
+            let first = if left_over.is_empty() {
+                vec![Step::Improve]
+            } else {
+                std::iter::once(Step::ImproveUntilStall).chain(shared_lane(left_over, EXACT_SHARE)).collect()
+            };
+            let mut lanes = vec![first];
+            lanes.extend(own.iter().map(|&name| vec![Step::Exact(name, 1.0), Step::Improve]));
             lanes.resize(threads, vec![Step::Improve]);
             lanes
         }
@@ -299,6 +326,7 @@ impl Auto {
             warm_start: None,
             prefer_nodes: self.options.prefer_nodes.clone(),
             shared: Some(Arc::clone(incumbent)),
+            stall: None,
         }
     }
 
@@ -337,6 +365,13 @@ impl Auto {
                 }
                 Step::Improve => {
                     let options = self.member_options(incumbent, time_left, seed, 1);
+                    members.push(improve(problem, &options, started));
+                }
+                Step::ImproveUntilStall => {
+                    let options = SolveOptions {
+                        stall: stall(self.options.time_limit),
+                        ..self.member_options(incumbent, time_left, seed, 1)
+                    };
                     members.push(improve(problem, &options, started));
                 }
             }
@@ -426,24 +461,40 @@ mod tests {
     }
 
     #[test]
-    fn two_threads_give_one_improving_and_one_exact_lane() {
-        let plan = lanes(Split::Lanes, 2, &["dp", "ilp"]);
+    fn two_threads_give_the_first_exact_member_a_lane_and_the_rest_to_the_stalled_improver() {
+        let plan = lanes(Split::Lanes, 2, &["cp", "dp", "ilp"]);
         assert_eq!(plan.len(), 2);
-        assert_eq!(plan[0], [Step::Improve]);
-        let Step::Exact("dp", dp) = plan[1][0] else { panic!("{plan:?}") };
-        let Step::Exact("ilp", ilp) = plan[1][1] else { panic!("{plan:?}") };
-        assert!((dp - DP_SHARE).abs() < 1e-9 && (ilp - 1.0).abs() < 1e-9, "{plan:?}");
-        assert_eq!(plan[1][2], Step::Improve);
+        assert_eq!(plan[1], [Step::Exact("cp", 1.0), Step::Improve]);
+        let [Step::ImproveUntilStall, Step::Exact("dp", dp), Step::Exact("ilp", ilp), Step::Improve] = plan[0][..]
+        else {
+            panic!("{plan:?}")
+        };
+        // As on one thread: dp 0.3 · 0.5 of the time left, ilp the other 0.35 of the 0.85 left.
+        assert!((dp - 0.15).abs() < 1e-9 && (ilp - 0.35 / 0.85).abs() < 1e-9, "{plan:?}");
+        assert_eq!(lanes(Split::Lanes, 2, &["dp"]), [vec![Step::Improve], vec![Step::Exact("dp", 1.0), Step::Improve]]);
     }
 
     #[test]
-    fn more_threads_spread_the_exact_solvers_and_improve_on_the_rest() {
-        let plan = lanes(Split::Lanes, 4, &["dp", "cp", "ilp"]);
+    fn more_threads_give_each_exact_member_a_lane_and_improve_on_the_rest() {
+        let plan = lanes(Split::Lanes, 4, &["cp", "dp", "ilp"]);
         assert_eq!(plan.len(), 4);
-        for (lane, name) in plan.iter().skip(1).zip(["dp", "cp", "ilp"]) {
-            assert!(matches!(lane[0], Step::Exact(n, share) if n == name && (share - 1.0).abs() < 1e-9), "{plan:?}");
+        assert_eq!(plan[0], [Step::Improve]);
+        for (lane, name) in plan.iter().skip(1).zip(["cp", "dp", "ilp"]) {
+            assert_eq!(lane[..], [Step::Exact(name, 1.0), Step::Improve], "{plan:?}");
         }
+        let three = lanes(Split::Lanes, 3, &["cp", "dp", "ilp"]);
+        let [Step::ImproveUntilStall, Step::Exact("ilp", ilp), Step::Improve] = three[0][..] else {
+            panic!("{three:?}")
+        };
+        assert!((ilp - EXACT_SHARE).abs() < 1e-9, "{three:?}");
         assert_eq!(lanes(Split::Lanes, 8, &["dp"]).iter().filter(|l| l == &&vec![Step::Improve]).count(), 7);
+    }
+
+    #[test]
+    fn the_improver_hands_over_after_a_tenth_of_the_time_without_a_better_plan() {
+        assert_eq!(stall(Some(Duration::from_secs(10))), Some(Duration::from_secs(1)));
+        assert_eq!(stall(Some(Duration::from_millis(500))), Some(MIN_STALL));
+        assert_eq!(stall(None), None);
     }
 
     #[test]

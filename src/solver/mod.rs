@@ -318,6 +318,10 @@ pub struct SolveOptions {
     pub prefer_nodes: Option<Arc<[Option<NodeId>]>>,
     /// The incumbent shared with the other members of a portfolio (set by the portfolio).
     pub(crate) shared: Option<Arc<Incumbent>>,
+    /// Stop once the shared incumbent's makespan has stalled with this patience (see
+    /// [`Incumbent::stalled`]; set by the portfolio for an improving member that hands its
+    /// thread over to exact solvers).
+    pub(crate) stall: Option<Duration>,
 }
 
 impl fmt::Debug for SolveOptions {
@@ -330,6 +334,7 @@ impl fmt::Debug for SolveOptions {
             .field("progress", &self.progress.as_ref().map(|_| "<fn>"))
             .field("warm_start", &self.warm_start.as_ref().map(|s| s.makespan()))
             .field("prefer_nodes", &self.prefer_nodes.as_ref().map(|p| p.len()))
+            .field("stall", &self.stall)
             .finish_non_exhaustive()
     }
 }
@@ -425,6 +430,7 @@ impl SolveOptions {
             end: self.time_limit.and_then(|l| Instant::now().checked_add(l)),
             cancel: self.cancel.clone(),
             shared: self.shared.clone(),
+            stall: self.stall,
         }
     }
 
@@ -480,19 +486,23 @@ impl SolveOptions {
 }
 
 /// When to stop: a wall-clock end and/or a cancellation flag (and, inside a portfolio, a proof
-/// of optimality by another member). Cheap to poll.
+/// of optimality by another member, or a stall of the portfolio's best makespan). Cheap to
+/// poll.
 #[derive(Debug, Clone)]
 pub(crate) struct Deadline {
     end: Option<Instant>,
     cancel: Option<Arc<AtomicBool>>,
     shared: Option<Arc<Incumbent>>,
+    /// Reached once the shared incumbent's makespan has stalled with this patience (see
+    /// [`Incumbent::stalled`]).
+    stall: Option<Duration>,
 }
 
 impl Deadline {
     /// No limit.
     #[cfg(test)]
     pub fn none() -> Self {
-        Self { end: None, cancel: None, shared: None }
+        Self { end: None, cancel: None, shared: None, stall: None }
     }
 
     /// Whether the solve was cancelled, or nothing is left to do because the portfolio's best
@@ -502,9 +512,11 @@ impl Deadline {
             || self.shared.as_ref().is_some_and(|s| s.done())
     }
 
-    /// Whether the time is up or the solve was cancelled.
+    /// Whether the time is up, the solve was cancelled, or the shared makespan stalled.
     pub fn reached(&self) -> bool {
-        self.cancelled() || self.end.is_some_and(|e| Instant::now() >= e)
+        self.cancelled()
+            || self.end.is_some_and(|e| Instant::now() >= e)
+            || self.stall.zip(self.shared.as_deref()).is_some_and(|(patience, s)| s.stalled(patience))
     }
 
     /// This deadline without the shared incumbent: reached only by the clock or cancellation.
@@ -528,7 +540,7 @@ impl Deadline {
             // A fraction that is not a number keeps the whole time left.
             Duration::try_from_secs_f64(left).ok().and_then(|d| now.checked_add(d)).unwrap_or(e)
         });
-        Deadline { end, cancel: self.cancel.clone(), shared: self.shared.clone() }
+        Deadline { end, ..self.clone() }
     }
 }
 
@@ -549,6 +561,22 @@ mod tests {
             (stats.counter("schedules"), stats.counter("states"), stats.counter("rows")),
             (Some(3), Some(0), None)
         );
+    }
+
+    #[test]
+    fn a_deadline_with_a_stall_is_reached_once_the_shared_plan_stops_improving() {
+        let shared = Arc::new(Incumbent::new(None, false));
+        let options = |stall| SolveOptions { shared: Some(Arc::clone(&shared)), stall, ..SolveOptions::default() };
+        assert!(!options(None).deadline().reached());
+        assert!(!options(Some(Duration::from_secs(3600))).deadline().reached());
+        std::thread::sleep(Duration::from_millis(350));
+        let stalled = options(Some(Duration::from_millis(300))).deadline();
+        assert!(stalled.reached());
+        // An improvement restarts the clock.
+        shared.offer_schedule("test", 10, || unreachable!("no schedule is stored"));
+        assert!(!stalled.reached());
+        // Without a shared incumbent there is nothing to stall.
+        assert!(!SolveOptions { stall: Some(Duration::ZERO), ..SolveOptions::default() }.deadline().reached());
     }
 
     #[test]

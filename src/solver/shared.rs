@@ -29,6 +29,11 @@ use crate::schedule::Schedule;
 /// No schedule yet.
 const NONE: Time = Time::MAX;
 
+/// A duration in nanoseconds, saturating (585 years).
+fn nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
 /// The name under which the warm start ([`SolveOptions::warm_start`](super::SolveOptions::warm_start))
 /// is offered and reported.
 pub(crate) const WARM_START: &str = "warm_start";
@@ -48,6 +53,8 @@ pub(crate) struct Incumbent {
     closed: AtomicBool,
     /// Set by [`Incumbent::heuristic_ran`]: the greedy portfolio already offered its plan.
     heuristic: AtomicBool,
+    /// When the best makespan last improved, in nanoseconds from `started`.
+    improved_at: AtomicU64,
     state: Mutex<State>,
 }
 
@@ -73,6 +80,7 @@ impl Incumbent {
             lower: AtomicU64::new(0),
             closed: AtomicBool::new(false),
             heuristic: AtomicBool::new(false),
+            improved_at: AtomicU64::new(0),
             state: Mutex::new(State::default()),
         }
     }
@@ -85,6 +93,15 @@ impl Incumbent {
     /// The best proven lower bound offered so far (0 before any).
     pub(crate) fn lower(&self) -> Time {
         self.lower.load(Ordering::Acquire)
+    }
+
+    /// Whether the best makespan has stalled: it has not improved for `patience`, nor for as
+    /// long as it took to reach it (the longer a search has been improving, the longer it may
+    /// take to improve again).
+    pub(crate) fn stalled(&self, patience: Duration) -> bool {
+        let elapsed = self.started.elapsed();
+        let at = Duration::from_nanos(self.improved_at.load(Ordering::Acquire));
+        elapsed.saturating_sub(at) >= patience.max(at)
     }
 
     /// Whether the best schedule is proven optimal: nothing is left to do.
@@ -169,6 +186,7 @@ impl Incumbent {
             return Ok(false); // another thread got there first
         }
         self.upper.store(makespan, Ordering::Release);
+        self.improved_at.store(nanos(self.started.elapsed()), Ordering::Release);
         state.best_by = Some(solver);
         state.improvements.0 += 1;
         if self.keep {
