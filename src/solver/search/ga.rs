@@ -42,6 +42,7 @@ pub(super) type Fitness = (Time, Time);
 pub(super) fn fitness(problem: &Problem, schedule: &[Assignment]) -> Fitness {
     (lateness(problem, schedule), schedule.iter().map(|a| a.finish).max().unwrap_or(0))
 }
+
 /// Generations without a better island best before the population is rebuilt.
 const STALL: u32 = 40;
 /// Probability of each adjacent swap.
