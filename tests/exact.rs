@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::instances::small;
+use common::instances::{small, with_time_rules};
 use common::oracle::oracle;
 use dagplan::{CriticalPath, Dp, Generator, Greedy, Problem, Scheduler, Solution, SolveOptions, Status, Topological};
 use proptest::prelude::*;
@@ -63,6 +63,32 @@ fn cp_finds_and_proves_the_optimum() {
         improved += usize::from(cp.makespan() < heuristic);
     }
     assert!(improved > 0, "no instance where cp had to improve on the heuristic");
+}
+
+/// Double justification of the schedules `cp` finds keeps its answers optimal and counts no
+/// more schedules than it finds, and stays out of problems with time rules, which it does not
+/// know (the unit tests in `cp/search.rs` show it shortening a slack schedule).
+#[cfg(feature = "cp")]
+#[test]
+fn cp_justifies_schedules_except_under_time_rules() {
+    for seed in 0..40 {
+        let problem = small(seed, 10, 2, 2, 2);
+        let cp = checked(&problem, dagplan::Cp::default().schedule(&problem).unwrap());
+        let dp = checked(&problem, Dp::default().schedule(&problem).unwrap());
+        assert_eq!((cp.status, cp.makespan()), (Status::Optimal, dp.makespan()), "seed {seed}");
+        assert!(counter(&cp, "justified") <= counter(&cp, "schedules"), "seed {seed}");
+    }
+    let mut timed = 0;
+    for seed in 0..40 {
+        let Some(problem) = with_time_rules(seed, 8, 2) else { continue };
+        let Ok(cp) = dagplan::Cp::default().schedule(&problem) else { continue };
+        if cp.status == Status::Infeasible {
+            continue;
+        }
+        assert_eq!(counter(&checked(&problem, cp), "justified"), 0, "seed {seed}");
+        timed += 1;
+    }
+    assert!(timed > 10, "only {timed} problems with time rules were solved");
 }
 
 /// A proven bound from elsewhere and a smaller target are honoured: the bound is kept, and

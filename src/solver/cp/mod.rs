@@ -13,11 +13,12 @@ use std::time::Instant;
 
 use pumpkin_conflict_resolvers::resolvers::{AnalysisMode, ResolutionResolver};
 use pumpkin_core::Solver;
-use pumpkin_core::options::{RestartOptions, SequenceGeneratorType, SolverOptions};
+use pumpkin_core::options::{LearningOptions, RestartOptions, SequenceGeneratorType, SolverOptions};
 use pumpkin_core::rand::SeedableRng;
 use pumpkin_core::rand::rngs::SmallRng;
 
 use super::exact::{Start, solve_exact};
+use super::list::Decoder;
 use super::shared::Incumbent;
 use super::{Deadline, Scheduler, Solution, SolveError, SolveOptions};
 use crate::bounds::lower_bound;
@@ -44,13 +45,16 @@ use search::Search;
 /// generation", *Constraints* 14, 2009).
 ///
 /// Two phases alternate on one solver, in slices of solver iterations that double each
-/// round: the *upper* phase asks for a schedule shorter than the incumbent (each one found
+/// round (the lower phase's a third of the upper's): the *upper* phase asks for a schedule
+/// shorter than the incumbent (each one found is improved by double justification, Valls,
+/// Ballestín and Quintanilla 2005, becomes the search's phase when that shortened it, and
 /// tightens the model), the *lower* phase asks, under an assumption, for one of makespan at
 /// most the proven bound, and each refutation raises the bound by one tick (destructive lower
 /// bounding). Pumpkin's own optimisation loop is the upper phase alone and leaves the bound
 /// where it started when time runs out; with both, the bound keeps rising on the instances
 /// that are not closed. Search: VSIDS with solution-guided phases seeded by the best schedule
-/// known (Demirović, Chu and Stuckey, CP 2018), Luby restarts, then tasks by earliest start.
+/// known (Demirović, Chu and Stuckey, CP 2018), Luby restarts, a tier of at most 2,000
+/// high-LBD nogoods, then tasks by earliest start.
 ///
 /// # Model
 ///
@@ -99,7 +103,8 @@ use search::Search;
 /// Options honoured: `time_limit`, `cancel`, `seed` (Pumpkin's random choices and the greedy
 /// start), `on_progress` (every schedule and bound it improves); `threads` only for the greedy
 /// start (Pumpkin searches on one thread). Counters:
-/// `schedules` (improving schedules found), `bound_proofs` (bound raises by refutation),
+/// `schedules` (improving schedules found), `justified` (of those, the ones double
+/// justification shortened), `bound_proofs` (bound raises by refutation),
 /// `iterations` (Pumpkin's decisions and conflicts), `cumulatives`, `disjunctives`,
 /// `reified` (half-reified constraints), `downtime_clauses`, `model_milliseconds`.
 ///
@@ -152,7 +157,7 @@ impl Scheduler for Cp {
     }
 
     fn schedule(&self, problem: &Problem) -> Result<Solution, SolveError> {
-        solve_exact(self.name(), problem, &self.options, &["schedules"], |start| self.solve(problem, start))
+        solve_exact(self.name(), problem, &self.options, IDLE, |start| self.solve(problem, start))
     }
 }
 
@@ -171,7 +176,7 @@ impl Cp {
             None => problem.horizon().saturating_add(1),
         };
         if let Some(h) = heuristic.as_ref().filter(|_| target <= lower || deadline.reached()) {
-            return Solution::new(problem, h.clone(), lower, started, vec![("schedules", 0)]);
+            return Solution::new(problem, h.clone(), lower, started, IDLE.iter().map(|&c| (c, 0)).collect());
         }
         let seed = self.options.seed;
         let outcome = std::thread::scope(|scope| {
@@ -194,6 +199,9 @@ impl Cp {
         }
     }
 }
+
+/// The counters of an answer found without a search, all 0.
+const IDLE: &[&str] = &["schedules", "justified"];
 
 /// A panic inside Pumpkin, as an error.
 fn backend_panic(payload: &(dyn Any + Send)) -> SolveError {
@@ -222,6 +230,17 @@ fn restarts() -> RestartOptions {
     }
 }
 
+/// Pumpkin's nogood database, with at most 2,000 nogoods of high literal block distance (LBD ≥
+/// 7) kept between clean-ups, the least active dropped first (Pumpkin's default: 20,000, which
+/// a 10-second run hardly reaches, so almost none is ever dropped). Propagating nogoods is most
+/// of `cp`'s time: proving ft10 from its optimum, 5 seeds alternating in one run, took as many
+/// iterations (151,567 against 152,605 in all) at 5,979 a second against 5,063. A tier of 500
+/// was faster still on ft10 (6,749) but proved one instance fewer of the hard j30 groups in
+/// `auto` (BENCHMARKS.md, `cp`, session 10).
+fn learning() -> LearningOptions {
+    LearningOptions { max_num_high_lbd_nogoods: 2_000, ..LearningOptions::default() }
+}
+
 /// What the solver thread returns.
 struct Outcome {
     /// The best schedule (none: none found, nor given).
@@ -245,6 +264,7 @@ fn solve(
     let solver_options = SolverOptions {
         random_generator: SmallRng::seed_from_u64(seed),
         restart_options: restarts(),
+        learning_options: learning(),
         ..SolverOptions::default()
     };
     let mut solver = Solver::with_options(solver_options);
@@ -285,11 +305,14 @@ fn solve(
         lower,
         iterations: 0,
         schedules: 0,
+        justified: 0,
         bound_proofs: 0,
+        decoder: Decoder::new(problem),
     };
     search.run(&mut solver, &mut brancher, &mut resolver, deadline)?;
     let counters = vec![
         ("schedules", search.schedules),
+        ("justified", search.justified),
         ("bound_proofs", search.bound_proofs),
         ("iterations", search.iterations),
         ("cumulatives", model.cumulatives),
