@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::instances::{small, with_time_rules};
+use common::instances::small;
 use common::oracle::oracle;
 use dagplan::{CriticalPath, Dp, Generator, Greedy, Problem, Scheduler, Solution, SolveOptions, Status, Topological};
 use proptest::prelude::*;
@@ -80,7 +80,7 @@ fn cp_justifies_schedules_except_under_time_rules() {
     }
     let mut timed = 0;
     for seed in 0..40 {
-        let Some(problem) = with_time_rules(seed, 8, 2) else { continue };
+        let Some(problem) = common::instances::with_time_rules(seed, 8, 2) else { continue };
         let Ok(cp) = dagplan::Cp::default().schedule(&problem) else { continue };
         if cp.status == Status::Infeasible {
             continue;
