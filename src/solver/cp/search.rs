@@ -45,10 +45,11 @@ const FIRST_SLICE: u64 = 2_000;
 /// The lower phase's slice is the upper phase's divided by this. The upper phase's question
 /// (nothing shorter than the incumbent) is the one whose refutation proves a schedule optimal;
 /// the lower phase raises the bound of the instances that stay open. With `auto` at 10 s on 2
-/// threads, ft10 was proven in 1 of 9 runs with equal slices and in 12 of 15 with a third
-/// (and the double justification of `cp`'s schedules), while the mean gap left on the j30
-/// instances nothing proves stays under 5 % (3.8–4.0 %); a quarter proved ft10 in 5 of 5 but
-/// left bounds a tick lower there (BENCHMARKS.md, `cp`, session 10).
+/// threads, ft10 was proven in 1 of 9 runs before (equal slices, Pumpkin's nogood tier, no
+/// justification) and in 12 of 15 with a third (with the tier of `learning()` and the double
+/// justification of `cp`'s schedules; equal slices with that tier: 2 of 5), while the mean gap
+/// left on the j30 instances nothing proves stays under 5 % (3.8–4.0 %); a quarter proved ft10
+/// in 5 of 5 but left bounds a tick lower there (BENCHMARKS.md, `cp`, session 10).
 const LOWER_SLICE_DIVISOR: u64 = 3;
 
 /// Stops a call at the deadline, after `budget` iterations, or when another solver sharing
