@@ -141,7 +141,17 @@ fn solve_prints_the_row_the_bounds_and_the_gantt_and_writes_the_result() {
     assert!(result.contains("\"seed\": 3") && result.contains("\"threads\": 1"), "{result}");
     assert!(dir.read("plan.svg").starts_with("<svg") && dir.read("plan.svg").matches("<title>").count() >= 5);
 
-    dagplan(&["solve", &five_tasks(), "--solver", "dp", "--time-limit", "5"]).code(0).prints("dp ");
+    let dp = dagplan(&["solve", &five_tasks(), "--solver", "dp", "--time-limit", "5"]).code(0).prints("dp ");
+    assert!(!dp.stdout.contains("found by"), "only a portfolio lists members:\n{}", dp.stdout);
+    // The portfolio says who found the plan and who proved the bound (here greedy's plan meets
+    // the crate's bound at once), then one row per member.
+    let auto = dagplan(&["solve", &five_tasks(), "--solver", "auto", "--time-limit", "5", "--threads", "2"]).code(0);
+    let auto = auto.prints("plan found by greedy, bound proved by bounds");
+    assert!(
+        auto.stdout.lines().any(|l| l.starts_with("greedy") && l.contains("optimal") && l.contains(" 70 ")),
+        "{}",
+        auto.stdout
+    );
     dagplan(&["solve", &five_tasks(), "--solver", "greedy/lft/parallel"]).code(0).prints("greedy/lft/parallel");
     dagplan(&["solve", &five_tasks(), "--solver", "greedy/spt/serial/first-fit"]).code(0).prints("makespan");
 }
@@ -352,6 +362,11 @@ fn bench_runs_the_harness_with_a_table_and_a_csv() {
     dagplan(&["bench", &set, "--solver", "dp", "--only", "b1.jss", "--max-states", "1000", "--time-limit", "5"])
         .code(0)
         .prints("| set | dp | 1 | 0 | 1/1 | 1 |");
+    // `--verbose` names the member of `auto` that found each plan and the one that proved it.
+    let run = dagplan(&["bench", &set, "--solver", "auto", "--only", "b1.jss", "--time-limit", "5", "--verbose"]);
+    let run = run.code(0);
+    assert!(run.stderr.contains("auto: 8 (optimal, bound 8)"), "{}", run.stderr);
+    assert!(run.stderr.contains("found_by=greedy proved_by=bounds"), "{}", run.stderr);
     let run = dagplan(&["bench", &set, "--solver", "topological", "--max-tasks", "1", "--limit", "2"]).code(0);
     assert!(run.stderr.contains("1 instance(s) skipped: more than 1 tasks"), "{}", run.stderr);
 }

@@ -51,7 +51,8 @@ pub struct BenchArgs {
     /// Write one CSV row per instance and solver to this file
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
-    /// Print every instance's result and the solver's counters to standard error
+    /// Print every instance's result and the solver's counters to standard error (for `auto`,
+    /// also which member found the plan and which proved the bound)
     #[arg(long)]
     verbose: bool,
 }
@@ -193,7 +194,14 @@ fn describe(record: &Record) -> String {
         }
         harness::Outcome::Failed(e) => format!("no schedule: {e}"),
     };
-    let counters: Vec<String> = record.counters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let (found_by, proved_by) = record.credits;
+    let credits = [("found_by", found_by), ("proved_by", proved_by)];
+    let counters: Vec<String> = record
+        .counters
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .chain(credits.iter().filter_map(|(k, v)| v.map(|v| format!("{k}={v}"))))
+        .collect();
     format!(
         "{}/{} {}: {what} in {} {}",
         record.set,

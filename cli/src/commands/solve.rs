@@ -1,5 +1,6 @@
 //! `dagplan solve PROBLEM`: plan one problem with one solver; print the solver's row, the
-//! bounds and the gap, and a text Gantt chart; write the result document and an SVG.
+//! bounds and the gap, a portfolio's members (who found the plan, who proved the bound), and a
+//! text Gantt chart; write the result document and an SVG.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -7,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use dagplan::{ResultDocument, SolveError, Status, SvgOptions, svg_gantt, text_gantt};
-use dagplan_cli::harness::report::{solver_header, solver_row};
+use dagplan_cli::harness::report::{members_table, solver_header, solver_row};
 use dagplan_cli::harness::{deviation_percent, file_name, find_optima};
 
 use super::explain::{bounds_line, named_bounds};
@@ -101,6 +102,9 @@ pub fn run(args: &SolveArgs) -> Outcome {
         let deviation = deviation_percent(solution.makespan(), optimum.upper).unwrap_or(0.0);
         let what = if optimum.is_known() { "known optimum" } else { "best known bounds" };
         let _ = writeln!(out, "{what} {optimum}: {deviation:.2}% above the best known makespan");
+    }
+    if let Some(members) = members_table(&solution.stats) {
+        let _ = writeln!(out, "\n{members}");
     }
     let _ = writeln!(out, "\n{}", text_gantt(&problem, &solution.schedule, args.width));
 

@@ -116,6 +116,7 @@ mod tests {
             },
             elapsed: Duration::from_millis(ms),
             counters: Vec::new(),
+            credits: (None, None),
         }
     }
 

@@ -197,6 +197,9 @@ pub struct Record {
     pub elapsed: Duration,
     /// The solver's counters (empty when it returned no schedule).
     pub counters: Vec<(&'static str, u64)>,
+    /// In a portfolio (`auto`), the member that found the plan and the one that proved the
+    /// bound.
+    pub credits: (Option<&'static str>, Option<&'static str>),
 }
 
 /// A solver's answer on one instance.
@@ -255,7 +258,7 @@ pub fn run_instance(
         solver: label.to_owned(),
         message,
     };
-    let mut counters = Vec::new();
+    let (mut counters, mut credits) = (Vec::new(), (None, None));
     let outcome = match result {
         Ok(solution) => {
             solution.schedule.verify(problem).map_err(|error| HarnessError::Verification {
@@ -274,6 +277,7 @@ pub fn run_instance(
                 }
             }
             counters = solution.stats.counters;
+            credits = (solution.stats.found_by, solution.stats.proved_by);
             Outcome::Solved { makespan, lower_bound: solution.lower_bound, status: solution.status }
         }
         Err(SolveError::Internal(message)) => return Err(bug(format!("internal error: {message}"))),
@@ -290,6 +294,7 @@ pub fn run_instance(
         outcome,
         elapsed,
         counters,
+        credits,
     })
 }
 

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{Outcome, Record, Summary, deviation_percent};
-use dagplan::Solution;
+use dagplan::{Solution, Stats};
 
 /// The header of the solver table ([`solver_row`]).
 pub fn solver_header() -> String {
@@ -21,6 +21,44 @@ pub fn solver_row(solver: &str, solution: &Solution) -> String {
         100.0 * solution.gap(),
         human_time(solution.stats.elapsed.as_secs_f64())
     )
+}
+
+/// A portfolio's members (`auto`): who found the plan and who proved the bound, then one row
+/// per member run in the order they started: start, time, status (or the error that ended
+/// it), makespan and lower bound. `None` for a solver that is not a portfolio.
+pub fn members_table(stats: &Stats) -> Option<String> {
+    if stats.members.is_empty() {
+        return None;
+    }
+    let mut table = format!(
+        "plan found by {}, bound proved by {}\n{:<8} {:>10} {:>10} {:>9} {:>9} {:>12}",
+        stats.found_by.unwrap_or("none"),
+        stats.proved_by.unwrap_or("none"),
+        "member",
+        "started",
+        "time",
+        "status",
+        "makespan",
+        "lower bound"
+    );
+    for member in &stats.members {
+        let started = human_time(member.started.as_secs_f64());
+        let time = human_time(member.stats.elapsed.as_secs_f64());
+        let _ = write!(table, "\n{:<8} {started:>10} {time:>10}", member.solver);
+        match (&member.error, member.status) {
+            (Some(error), _) => {
+                let _ = write!(table, "     error: {error}");
+            }
+            (None, Some(status)) => {
+                let makespan = member.makespan.map_or_else(|| "-".to_owned(), |m| m.to_string());
+                let _ = write!(table, " {:>9} {makespan:>9} {:>12}", status.to_string(), member.lower_bound);
+            }
+            (None, None) => {
+                let _ = write!(table, " {:>9}", "-");
+            }
+        }
+    }
+    Some(table)
 }
 
 /// The columns of the per-instance CSV ([`csv_record`]).
@@ -145,6 +183,7 @@ mod tests {
             outcome: Outcome::Solved { makespan: 55, lower_bound: 45, status: Status::Feasible },
             elapsed: Duration::from_millis(3),
             counters: Vec::new(),
+            credits: (None, None),
         };
         let failed = Record { outcome: Outcome::Failed("time \"limit\"".into()), ..solved.clone() };
         let text = csv_text(&[solved, failed]);
@@ -152,6 +191,32 @@ mod tests {
         assert_eq!(lines[0], CSV_HEADER.join(","));
         assert_eq!(lines[1], "j30,\"a,b.sm\",critical-path,32,1,feasible,55,45,40,45,50,,37.5000,10.0000,0.003000,");
         assert!(lines[2].ends_with(",failed,,,40,45,50,,,,0.003000,\"time \"\"limit\"\"\""), "{}", lines[2]);
+    }
+
+    #[test]
+    fn members_table_lists_a_portfolios_members_only() {
+        use dagplan::{Auto, Greedy, Scheduler, SolveOptions};
+        let problem = dagplan::example::five_tasks().unwrap();
+        let greedy = Greedy::default().schedule(&problem).unwrap();
+        assert_eq!(members_table(&greedy.stats), None);
+        let auto = Auto::new(SolveOptions::default().time_limit(Duration::from_secs(5)).threads(2));
+        let solution = auto.schedule(&problem).unwrap();
+        let table = members_table(&solution.stats).unwrap();
+        let lines: Vec<&str> = table.lines().collect();
+        let credit = format!(
+            "plan found by {}, bound proved by {}",
+            solution.stats.found_by.unwrap(),
+            solution.stats.proved_by.unwrap()
+        );
+        assert_eq!(lines[0], credit);
+        assert!(lines[1].starts_with("member") && lines[1].ends_with("lower bound"), "{table}");
+        assert_eq!(lines.len(), 2 + solution.stats.members.len(), "{table}");
+        for (line, member) in lines[2..].iter().zip(&solution.stats.members) {
+            assert!(line.starts_with(member.solver), "{table}");
+            if let Some(makespan) = member.makespan {
+                assert!(line.contains(&format!(" {makespan} ")), "{table}");
+            }
+        }
     }
 
     #[test]
