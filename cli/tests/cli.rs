@@ -146,7 +146,7 @@ fn solve_prints_the_row_the_bounds_and_the_gantt_and_writes_the_result() {
     // The portfolio says who found the plan and who proved the bound (here greedy's plan meets
     // the crate's bound at once), then one row per member.
     let auto = dagplan(&["solve", &five_tasks(), "--solver", "auto", "--time-limit", "5", "--threads", "2"]).code(0);
-    let auto = auto.prints("plan found by greedy, bound proved by bounds");
+    let auto = auto.prints("plan found by greedy, bound proved by the problem's lower bounds");
     assert!(
         auto.stdout.lines().any(|l| l.starts_with("greedy") && l.contains("optimal") && l.contains(" 70 ")),
         "{}",
