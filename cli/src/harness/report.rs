@@ -49,17 +49,12 @@ pub fn members_table(stats: &Stats) -> Option<String> {
         let started = human_time(member.started.as_secs_f64());
         let time = human_time(member.stats.elapsed.as_secs_f64());
         let _ = write!(table, "\n{:<8} {started:>10} {time:>10}", member.solver);
-        match (&member.error, member.status) {
-            (Some(error), _) => {
-                let _ = write!(table, "     error: {error}");
-            }
-            (None, Some(status)) => {
-                let makespan = member.makespan.map_or_else(|| "-".to_owned(), |m| m.to_string());
-                let _ = write!(table, " {:>9} {makespan:>9} {:>12}", status.to_string(), member.lower_bound);
-            }
-            (None, None) => {
-                let _ = write!(table, " {:>9}", "-");
-            }
+        if let Some(error) = &member.error {
+            let _ = write!(table, "     error: {error}");
+        } else {
+            let status = member.status.map_or_else(|| "-".to_owned(), |s| s.to_string());
+            let makespan = member.makespan.map_or_else(|| "-".to_owned(), |m| m.to_string());
+            let _ = write!(table, " {status:>9} {makespan:>9} {:>12}", member.lower_bound);
         }
     }
     Some(table)
@@ -202,9 +197,11 @@ mod tests {
         use dagplan::{Auto, Greedy, Scheduler, SolveOptions};
         let problem = dagplan::example::five_tasks().unwrap();
         let greedy = Greedy::default().schedule(&problem).unwrap();
+        greedy.schedule.verify(&problem).unwrap();
         assert_eq!(members_table(&greedy.stats), None);
         let auto = Auto::new(SolveOptions::default().time_limit(Duration::from_secs(5)).threads(2));
         let solution = auto.schedule(&problem).unwrap();
+        solution.schedule.verify(&problem).unwrap();
         let table = members_table(&solution.stats).unwrap();
         let lines: Vec<&str> = table.lines().collect();
         // Greedy's plan meets the problem's lower bound at once: no other member runs.
