@@ -225,6 +225,72 @@ proptest! {
     }
 }
 
+/// A job shop in the OR-Library format: `jobs` jobs, each visiting every one of `machines`
+/// machines once in an order drawn from `seed`, durations 1–9.
+#[cfg(feature = "cp")]
+fn job_shop(jobs: usize, machines: usize, seed: u64) -> Problem {
+    let mut state = seed | 1;
+    let mut draw = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let mut text = format!("{jobs} {machines}\n");
+    for _ in 0..jobs {
+        let mut order: Vec<usize> = (0..machines).collect();
+        for k in (1..machines).rev() {
+            order.swap(k, draw(k as u64 + 1) as usize);
+        }
+        let line: Vec<String> = order.iter().map(|m| format!("{m} {}", 1 + draw(9))).collect();
+        text += &(line.join(" ") + "\n");
+    }
+    dagplan::io::parse_problem(&text, dagplan::io::Format::JobShop).unwrap()
+}
+
+#[cfg(feature = "cp")]
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// On job shops `cp` orders every pair of operations of a machine with a literal of its
+    /// own (beside the machine's disjunctive), and still proves what `dp` proves.
+    #[test]
+    fn cp_agrees_with_dp_on_job_shops(jobs in 2usize..=4, machines in 2usize..=3, seed in any::<u64>()) {
+        let problem = job_shop(jobs, machines, seed);
+        let dp = checked(&problem, Dp::default().schedule(&problem).unwrap());
+        let cp = checked(&problem, dagplan::Cp::default().schedule(&problem).unwrap());
+        prop_assert_eq!(dp.status, Status::Optimal);
+        prop_assert_eq!((cp.status, cp.makespan()), (Status::Optimal, dp.makespan()));
+        // At most one literal per pair of a machine's operations (pairs whose windows cannot
+        // overlap need none; no model at all when greedy meets the bound).
+        prop_assert!(search_counter(&cp, "orders") <= (machines * jobs * (jobs - 1) / 2) as u64);
+    }
+}
+
+/// A counter of `cp` that only a search reports (0 when it answered without one: greedy met
+/// the bound).
+#[cfg(feature = "cp")]
+fn search_counter(solution: &Solution, name: &str) -> u64 {
+    solution.stats.counters.iter().find(|&&(k, _)| k == name).map_or(0, |&(_, n)| n)
+}
+
+/// Job shops where greedy leaves work to do get order literals, and `cp` proves them.
+#[cfg(feature = "cp")]
+#[test]
+fn cp_orders_the_operations_of_job_shops() {
+    let mut searched = 0;
+    for seed in 0..30 {
+        let problem = job_shop(4, 3, seed);
+        let cp = checked(&problem, dagplan::Cp::default().schedule(&problem).unwrap());
+        assert_eq!(cp.status, Status::Optimal, "seed {seed}");
+        if search_counter(&cp, "iterations") > 0 {
+            assert!(search_counter(&cp, "orders") > 0, "seed {seed}: cp searched without order literals");
+            searched += 1;
+        }
+    }
+    assert!(searched > 5, "only {searched} of 30 job shops needed a search");
+}
+
 fn big() -> Problem {
     Generator {
         tasks: 60,

@@ -65,7 +65,10 @@ use search::Search;
 /// node and dimension (a multi-node task takes part through a start that is parked beyond
 /// the horizon when it runs elsewhere, since Pumpkin's cumulative has no optional tasks),
 /// disjunctives (edge finding) over cliques of pinned tasks that pairwise clash on a node,
-/// and a makespan `M ≥ E_j` within `[lower bound, horizon]`. The crate's
+/// an order literal per pair of tasks of a unary node (one clique holds all of its tasks, as
+/// on a job shop's machines: `[a before b]`, each way implying the precedence; Siala,
+/// Artigues and Hebrard, "Two clause learning approaches for disjunctive scheduling", CP
+/// 2015), and a makespan `M ≥ E_j` within `[lower bound, horizon]`. The crate's
 /// [`lower_bound`](crate::lower_bound) and the [`Cpm`](crate::Cpm) windows are variable
 /// bounds.
 ///
@@ -79,11 +82,11 @@ use search::Search;
 ///
 /// # Complexity
 ///
-/// The model has O(n·m) variables and O(e·m + n·m·(1 + w) + m·r) constraints (n tasks, e
-/// dependencies, m eligible nodes per task, w downtime windows per node, r dimensions); a
-/// time-table propagation costs O(k log k) for the k tasks of a cumulative. Solving is
-/// NP-hard: the search is exponential in the worst case; the time limit and the cancel flag
-/// bound it. Times are `i32` in the model: an instance whose horizon, durations, demands or
+/// The model has O(n·m + p) variables and O(e·m + n·m·(1 + w) + m·r + p) constraints (n
+/// tasks, e dependencies, m eligible nodes per task, w downtime windows per node, r
+/// dimensions, p ≤ 20,000 order literals); a time-table propagation costs O(k log k) for the
+/// k tasks of a cumulative. Solving is NP-hard: the search is exponential in the worst case;
+/// the time limit and the cancel flag bound it. Times are `i32` in the model: an instance whose horizon, durations, demands or
 /// capacities do not fit is refused with [`SolveError::TooLarge`].
 ///
 /// # Guarantee
@@ -105,7 +108,7 @@ use search::Search;
 /// start (Pumpkin searches on one thread). Counters:
 /// `schedules` (improving schedules found), `justified` (of those, the ones double
 /// justification shortened), `bound_proofs` (bound raises by refutation),
-/// `iterations` (Pumpkin's decisions and conflicts), `cumulatives`, `disjunctives`,
+/// `iterations` (Pumpkin's decisions and conflicts), `cumulatives`, `disjunctives`, `orders`,
 /// `reified` (half-reified constraints), `downtime_clauses`, `model_milliseconds`.
 ///
 /// ```
@@ -317,6 +320,7 @@ fn solve(
         ("iterations", search.iterations),
         ("cumulatives", model.cumulatives),
         ("disjunctives", model.disjunctives),
+        ("orders", model.orders.len() as u64),
         ("reified", model.reified),
         ("downtime_clauses", model.downtime_clauses),
         ("model_milliseconds", model_ms),
