@@ -349,4 +349,32 @@ mod tests {
         assert!(matches!(model::int(1 << 31, "duration"), Err(SolveError::TooLarge(_))));
         assert_eq!(model::int((1 << 31) - 1, "duration"), Ok(i32::MAX));
     }
+
+    /// One machine with `jobs` one-operation jobs of durations 1, 2, …: every window overlaps
+    /// every other below the horizon of their sum.
+    fn one_machine(jobs: usize) -> Problem {
+        let lines: String = (1..=jobs).map(|d| format!("0 {d}\n")).collect();
+        crate::io::parse_problem(&format!("{jobs} 1\n{lines}"), crate::io::Format::JobShop).unwrap()
+    }
+
+    #[test]
+    fn order_literals_cover_every_open_pair_of_a_unary_node_up_to_their_cap() {
+        // 200 tasks: 19,900 pairs, all posted; 201 tasks: 20,100, over the cap, none.
+        for (jobs, expected) in [(4, 6), (200, 19_900), (201, 0)] {
+            let problem = one_machine(jobs);
+            let horizon = (1..=jobs as Time).sum::<Time>();
+            let mut solver = Solver::default();
+            let model = Model::build(&mut solver, &problem, 0, horizon).unwrap().unwrap();
+            assert_eq!((model.orders.len(), model.disjunctives), (expected, 1), "{jobs} jobs");
+        }
+        // Two jobs crossing two machines (3 then 7 ticks each): below a horizon of 10 each
+        // machine's order is fixed by the windows, so no literal is needed; at 20 both pairs
+        // are open.
+        let problem = crate::io::parse_problem("2 2\n0 3 1 7\n1 3 0 7\n", crate::io::Format::JobShop).unwrap();
+        for (horizon, expected) in [(10, 0), (20, 2)] {
+            let mut solver = Solver::default();
+            let model = Model::build(&mut solver, &problem, 0, horizon).unwrap().unwrap();
+            assert_eq!(model.orders.len(), expected, "horizon {horizon}");
+        }
+    }
 }
