@@ -86,8 +86,9 @@ use search::Search;
 /// tasks, e dependencies, m eligible nodes per task, w downtime windows per node, r
 /// dimensions, p ≤ 20,000 order literals); a time-table propagation costs O(k log k) for the
 /// k tasks of a cumulative. Solving is NP-hard: the search is exponential in the worst case;
-/// the time limit and the cancel flag bound it. Times are `i32` in the model: an instance whose horizon, durations, demands or
-/// capacities do not fit is refused with [`SolveError::TooLarge`].
+/// the time limit and the cancel flag bound it. Times are `i32` in the model: an instance
+/// whose horizon, durations, demands or capacities do not fit is refused with
+/// [`SolveError::TooLarge`].
 ///
 /// # Guarantee
 ///
