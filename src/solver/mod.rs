@@ -532,7 +532,10 @@ impl Deadline {
 
     /// A deadline `fraction` (clamped to `[0, 1]`; not a number: 1) of the time left from
     /// now, with the same cancellation flag (unlimited stays unlimited).
-    #[cfg_attr(all(not(feature = "ilp"), not(test)), expect(dead_code, reason = "used by the ilp solver"))]
+    #[cfg_attr(
+        all(not(feature = "ilp"), not(feature = "cp"), not(test)),
+        expect(dead_code, reason = "used by the ilp and cp solvers")
+    )]
     pub fn share(&self, fraction: f64) -> Deadline {
         let now = Instant::now();
         let end = self.end.map(|e| {

@@ -13,10 +13,10 @@
 //! Pumpkin's own loop (`LinearSatUnsat`) is the upper phase alone, which on a timeout leaves
 //! the bound where it started. The phases alternate in slices of solver iterations that double
 //! each round (starting with the upper phase, which closes most instances outright; the lower
-//! phase's slice is a third of the upper's), so both
-//! progress whatever the time limit, and the run is deterministic for a given iteration
-//! budget. After every call the root lower bound of `M` is read too: unit nogoods learned in
-//! either phase may have raised it.
+//! phase's slice is a third of the upper's, and with a time limit the upper phase's turn takes
+//! at most three quarters of the time left), so both progress whatever the time limit, and the
+//! run is deterministic for a given iteration budget. After every call the root lower bound of
+//! `M` is read too: unit nogoods learned in either phase may have raised it.
 //!
 //! Every schedule found and every bound proven is offered to the solve's incumbent, and
 //! before every call the incumbent's better makespan and bound (found by other members of a
@@ -51,6 +51,18 @@ const FIRST_SLICE: u64 = 2_000;
 /// left on the j30 instances nothing proves stays under 5 % (3.8–4.0 %); a quarter proved ft10
 /// in 5 of 5 but left bounds a tick lower there (BENCHMARKS.md, `cp`, session 10).
 const LOWER_SLICE_DIVISOR: u64 = 3;
+
+/// With a time limit, the upper phase's turn ends after this share of the time left when it
+/// starts (three quarters: the lower phase's share of the iterations in every round before),
+/// so the round that the deadline cuts short is split as the others are. Before, that round's
+/// upper slice (the largest yet) could take all the time left: in `auto` at 10 s, PSPLIB
+/// j3013_2's bound was 59 or 60 depending on where the deadline fell (the lower phase got
+/// 3,552 iterations of the last round in one traced run, 15,616 with the cap). Measured in
+/// alternating runs (BENCHMARKS.md, `cp`, session 14): on the 60 hard j30 instances 59, 59, 59
+/// proven against 59, 58, 58 and j3013_2's bound 59, 60, 60 against 59, 59, 59; on Lawrence
+/// the same 33 proofs, and the bounds of the seven open ones 15 ticks higher in sum (−4 to +10
+/// each). Without a time limit nothing changes (the run stays deterministic).
+const UPPER_TIME_SHARE: f64 = LOWER_SLICE_DIVISOR as f64 / (LOWER_SLICE_DIVISOR + 1) as f64;
 
 /// Stops a call at the deadline, after `budget` iterations, or when another solver sharing
 /// the incumbent found a schedule shorter than `target` (the model is then tightened before
@@ -128,7 +140,8 @@ impl Search<'_> {
     ) -> Result<(), SolveError> {
         let mut slice = FIRST_SLICE;
         while self.lower < self.target && !deadline.reached() {
-            self.phase(Phase::Upper, solver, brancher, resolver, deadline, slice)?;
+            let upper_deadline = deadline.share(UPPER_TIME_SHARE);
+            self.phase(Phase::Upper, solver, brancher, resolver, &upper_deadline, slice)?;
             self.phase(Phase::Lower, solver, brancher, resolver, deadline, slice / LOWER_SLICE_DIVISOR)?;
             slice = slice.saturating_mul(2);
         }
