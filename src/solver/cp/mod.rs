@@ -45,7 +45,9 @@ use search::Search;
 /// generation", *Constraints* 14, 2009).
 ///
 /// Two phases alternate on one solver, in slices of solver iterations that double each
-/// round (the lower phase's a third of the upper's): the *upper* phase asks for a schedule
+/// round (the lower phase's a third of the upper's; with a time limit the upper phase's turn
+/// takes at most three quarters of the time left, so that the lower phase keeps its share of
+/// the round the deadline cuts): the *upper* phase asks for a schedule
 /// shorter than the incumbent (each one found is improved by double justification, Valls,
 /// Ballestín and Quintanilla 2005, becomes the search's phase when that shortened it, and
 /// tightens the model), the *lower* phase asks, under an assumption, for one of makespan at

@@ -53,7 +53,7 @@ const FIRST_SLICE: u64 = 2_000;
 const LOWER_SLICE_DIVISOR: u64 = 3;
 
 /// With a time limit, the upper phase's turn ends after this share of the time left when it
-/// starts (three quarters: the lower phase's share of the iterations in every round before),
+/// starts (three quarters: the upper phase's share of the iterations in every round before),
 /// so the round that the deadline cuts short is split as the others are. Before, that round's
 /// upper slice (the largest yet) could take all the time left: in `auto` at 10 s, PSPLIB
 /// j3013_2's bound was 59 or 60 depending on where the deadline fell (the lower phase got
